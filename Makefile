@@ -1,0 +1,33 @@
+# Every target provisions what it needs; a second run reuses what the first one built.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install engine test unit engine-test lint demo bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	@$(PY) -m pip install -q --upgrade pip
+	@$(PY) -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+	@echo "==> installed slipway into $(VENV)"
+
+engine: install
+	@$(VENV)/bin/slipway engine up
+
+unit: install
+	@$(PY) -m pytest -m "not engine" tests
+
+test: engine
+	@$(PY) -m pytest tests
+
+lint: install
+	@$(VENV)/bin/ruff check src tests dagger bench
+	@$(VENV)/bin/ruff format --check src tests dagger bench
+	@$(VENV)/bin/mypy
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,1 @@
+"""The slipway command line: thin typer commands over the library."""

@@ -1,0 +1,59 @@
+"""The typer application and its entry point: errors become one line and an exit code."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+
+import typer
+
+from slipway.cli import console
+from slipway.cli.doctor import doctor
+from slipway.cli.engine import engine_app
+from slipway.errors import SlipwayError
+
+app = typer.Typer(
+    name="slipway",
+    help="Build-and-promote pipelines on Dagger.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command()(doctor)
+app.add_typer(engine_app, name="engine")
+
+
+@app.callback()
+def _options(
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),  # noqa: FBT001
+) -> None:
+    console.state.debug = debug
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return the process exit code (0 ok, 1 stage failed, 2 bad input)."""
+    command = typer.main.get_command(app)
+    try:
+        outcome = command.main(args=argv, prog_name="slipway", standalone_mode=False)
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.TyperException as exc:
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        else:
+            console.info(f"error: {exc.format_message()}")
+        return 2
+    except typer.Abort:
+        console.info("error: aborted")
+        return 130
+    except SlipwayError as exc:
+        if console.state.debug:
+            traceback.print_exc()
+        console.info(f"error: {exc}")
+        return exc.exit_code
+    return outcome if isinstance(outcome, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The Dagger engine slipway runs on: its settings, provisioning, health and connections."""

@@ -1,0 +1,44 @@
+"""A client connection to the local (or configured) Dagger engine, on the global `dag`."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import TextIO
+
+from slipway.engine.settings import EngineSettings
+from slipway.errors import EngineError
+
+__all__ = ["engine_connection", "point_client_at_engine"]
+
+
+def point_client_at_engine(settings: EngineSettings | None = None) -> EngineSettings:
+    """Set the Dagger client variables for the slipway engine unless the caller set them."""
+    settings = settings or EngineSettings.from_env()
+    for key, value in settings.client_env().items():
+        os.environ.setdefault(key, value)
+    return settings
+
+
+@contextlib.asynccontextmanager
+async def engine_connection(log_output: TextIO | None = None) -> AsyncIterator[None]:
+    """Open a connection on `dagger.dag`; fail with an EngineError saying what to do."""
+    point_client_at_engine()
+    cli = Path(os.environ["_EXPERIMENTAL_DAGGER_CLI_BIN"])
+    if not cli.is_file():
+        raise EngineError(
+            f"could not connect: no Dagger CLI at {cli} (run `make engine` or `slipway engine up`)"
+        )
+    import dagger  # noqa: PLC0415  (kept out of CLI start-up)
+
+    async with contextlib.AsyncExitStack() as stack:
+        try:
+            await stack.enter_async_context(dagger.connection(dagger.Config(log_output=log_output)))
+        except (dagger.DaggerError, OSError) as exc:
+            raise EngineError(
+                f"could not connect to {os.environ['_EXPERIMENTAL_DAGGER_RUNNER_HOST']}: "
+                f"{exc} (run `slipway doctor`)"
+            ) from exc
+        yield

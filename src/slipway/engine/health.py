@@ -1,0 +1,119 @@
+"""Health checks behind `slipway doctor`: each says what is wrong and what to do."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+import anyio
+import httpx
+
+from slipway.engine.settings import EngineSettings, sdk_version
+
+__all__ = ["Check", "run_checks"]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One health check's outcome; `fix` says what to do when it failed."""
+
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+
+def _engine_container(settings: EngineSettings) -> Check:
+    name = "engine container"
+    if shutil.which("docker") is None:
+        return Check(name, ok=False, detail="docker not installed", fix="run `make engine`")
+    proc = subprocess.run(
+        ["docker", "inspect", "-f", "{{.State.Status}}", settings.engine_name],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    status = proc.stdout.strip()
+    if proc.returncode != 0 or status != "running":
+        return Check(
+            name,
+            ok=False,
+            detail=f"{settings.engine_name} is {status or 'absent'}",
+            fix="run `make engine`",
+        )
+    return Check(name, ok=True, detail=f"{settings.engine_name} running")
+
+
+async def _engine_version(settings: EngineSettings) -> Check:
+    from slipway.engine.connection import engine_connection  # noqa: PLC0415
+    from slipway.errors import SlipwayError  # noqa: PLC0415
+
+    name = "engine version"
+    want = f"v{sdk_version()}"
+    try:
+        with anyio.fail_after(120):
+            async with engine_connection():
+                from dagger import dag  # noqa: PLC0415
+
+                got = await dag.version()
+    except (SlipwayError, TimeoutError) as exc:
+        return Check(name, ok=False, detail=f"engine unreachable: {exc}", fix="run `make engine`")
+    if got != want:
+        return Check(
+            name,
+            ok=False,
+            detail=f"engine {got} != dagger-io {want}",
+            fix=f"rebuild with DAGGER_VERSION={sdk_version()} `make engine`",
+        )
+    return Check(name, ok=True, detail=f"engine {got} == dagger-io {want}")
+
+
+def _registry(settings: EngineSettings) -> tuple[Check, list[str]]:
+    name = "registry"
+    url = f"http://{settings.registry}/v2/_catalog"
+    try:
+        resp = httpx.get(url, timeout=5)
+        resp.raise_for_status()
+    except httpx.HTTPError as exc:
+        return Check(name, ok=False, detail=f"{url}: {exc}", fix="run `make engine`"), []
+    repos: list[str] = json.loads(resp.text).get("repositories") or []
+    return Check(name, ok=True, detail=f"{settings.registry} serves {len(repos)} repositories"), repos
+
+
+def _stage_images(repos: list[str]) -> Check:
+    from slipway.toolchain import local_image_repositories  # noqa: PLC0415
+
+    wanted = local_image_repositories()
+    missing = [r for r in wanted if r not in repos]
+    if missing:
+        return Check(
+            "stage images",
+            ok=False,
+            detail=f"missing: {', '.join(missing)}",
+            fix="run `make engine` to build them",
+        )
+    return Check("stage images", ok=True, detail=f"present: {', '.join(wanted) or 'none needed'}")
+
+
+def run_checks(settings: EngineSettings | None = None) -> list[Check]:
+    """Run every check, in order, and return all outcomes (never raises for a failed check)."""
+    settings = settings or EngineSettings.from_env()
+    cli_ok = settings.cli_bin.is_file()
+    checks = [
+        Check(
+            "dagger cli",
+            ok=cli_ok,
+            detail=str(settings.cli_bin) if cli_ok else f"no CLI at {settings.cli_bin}",
+            fix="" if cli_ok else "run `make engine`",
+        ),
+        _engine_container(settings),
+    ]
+    if all(c.ok for c in checks):
+        checks.append(anyio.run(_engine_version, settings))
+    registry, repos = _registry(settings)
+    checks.append(registry)
+    if registry.ok:
+        checks.append(_stage_images(repos))
+    return checks
