@@ -4,7 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 
 V="v${DAGGER_VERSION}"
-RUNC_VERSION="${RUNC_VERSION:-v1.3.3}"
+RUNC_VERSION="${RUNC_VERSION:-v1.4.2}"
 CNI_VERSION="${CNI_VERSION:-v1.8.0}"
 WORK="$SLIPWAY_CACHE/dagger/$V"
 SRC="$WORK/src"

@@ -24,6 +24,9 @@ start_engine() {
     echo "port 127.0.0.1:$REGISTRY_PORT is taken by another process; free it or set SLIPWAY_REGISTRY_PORT"
     return 1
   fi
+  # Without CAP_SYS_RESOURCE the container may not raise nofile past dockerd's own hard limit.
+  local nofile
+  nofile=$(awk '/Max open files/ {print $5}' "/proc/$(pgrep -xo dockerd)/limits" 2>/dev/null || echo 1048576)
   local ca_mount=()
   [ -d "$CA_DIR" ] && ca_mount=(-v "$CA_DIR:/usr/local/share/ca-certificates:ro")
   # --privileged fails on hosts whose bounding set lacks CAP_SYS_RESOURCE: grant the rest.
@@ -33,7 +36,7 @@ start_engine() {
     --security-opt seccomp=unconfined --security-opt apparmor=unconfined \
     --security-opt systempaths=unconfined --device-cgroup-rule 'a *:* rwm' \
     --cgroupns host -v /sys/fs/cgroup:/sys/fs/cgroup:rw \
-    --sysctl net.ipv4.ip_forward=1 --ulimit nofile=1048576:1048576 \
+    --sysctl net.ipv4.ip_forward=1 --ulimit "nofile=$nofile:$nofile" \
     -v slipway-engine-state:/var/lib/dagger -v slipway-registry-data:/var/lib/registry \
     "${ca_mount[@]}" "$ENGINE_IMAGE" >/dev/null
 }

@@ -1,0 +1,12 @@
+"""Questions answered by the engine itself, on the global `dag`."""
+
+from __future__ import annotations
+
+__all__ = ["engine_version"]
+
+
+async def engine_version() -> str:
+    """The running engine's version, as the engine reports it."""
+    from dagger import dag  # noqa: PLC0415
+
+    return await dag.version()

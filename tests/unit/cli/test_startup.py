@@ -1,0 +1,29 @@
+"""`slipway --help` stays fast: it imports neither dagger nor the stage modules."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_help_imports_no_dagger() -> None:
+    code = (
+        "import sys\n"
+        "from slipway.cli.app import main\n"
+        "rc = main(['--help'])\n"
+        "heavy = sorted(m for m in sys.modules if m == 'dagger' or m.startswith(('dagger.', 'slipway.stages')))\n"
+        "print('HEAVY', heavy, rc)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "HEAVY [] 0" in proc.stdout, proc.stdout[-500:]
+
+
+def test_unknown_command_is_a_usage_error() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "slipway.cli.app", "no-such-command"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "No such command 'no-such-command'" in proc.stderr
