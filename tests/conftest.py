@@ -10,6 +10,10 @@ import pytest
 
 from slipway.engine.settings import EngineSettings
 
+# As the module runtime would under `dagger call`: name the main object before dagger.mod loads.
+os.environ.setdefault("DAGGER_MODULE", "slipway")
+os.environ.setdefault("DAGGER_MAIN_OBJECT", "Slipway")
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Engine tests share the session event loop that holds the one connection."""
