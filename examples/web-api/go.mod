@@ -1,0 +1,3 @@
+module example.com/web-api
+
+go 1.26
