@@ -1,31 +1,70 @@
-"""The one table of tool images the stages run in: upstream defaults, overridable per project.
+"""The one table of tool images the stages run in: upstream defaults, overridable.
 
-`make engine` builds local stand-ins for these images and pushes them to the embedded
-registry, which mirrors docker.io, so the same names resolve on an air-gapped engine.
+Lookup order, later wins: the upstream defaults below; the local table `make engine` writes
+(`$SLIPWAY_CACHE/tool-images.json`, or the file `SLIPWAY_TOOL_IMAGES` names) for an
+air-gapped engine; an application's `tools:` in slipway.yaml.
 """
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
-__all__ = ["DEFAULT_IMAGES", "ToolImages", "local_image_repositories"]
+from slipway.errors import ConfigError
+
+__all__ = ["DEFAULT_IMAGES", "ToolImages", "local_image_repositories", "local_table_path"]
 
 DEFAULT_IMAGES: Mapping[str, str] = {
     "base": "debian:bookworm",
+    "go": "golang:1.26-bookworm",
+    "node": "node:20-bookworm-slim",
+    "helm": "alpine/helm:3.22.0",
+    "kustomize": "registry.k8s.io/kustomize/kustomize:v5.8.2",
+    "kubeconform": "ghcr.io/yannh/kubeconform:v0.8.0",
+    "conftest": "openpolicyagent/conftest:v0.71.1",
+    "trivy": "aquasec/trivy:0.74.0",
+    "git": "alpine/git:2.47.2",
 }
+
+
+def local_table_path() -> Path:
+    """Where `make engine` writes the tool images it built for the local engine."""
+    if explicit := os.environ.get("SLIPWAY_TOOL_IMAGES"):
+        return Path(explicit)
+    cache = Path(os.environ.get("SLIPWAY_CACHE", Path.home() / ".cache" / "slipway"))
+    return cache / "tool-images.json"
+
+
+def _local_table() -> dict[str, str]:
+    path = local_table_path()
+    if not path.is_file():
+        return {}
+    try:
+        table = json.loads(path.read_text())
+    except json.JSONDecodeError as exc:
+        msg = f"toolchain: could not read {path}: {exc} (rerun `make engine`)"
+        raise ConfigError(msg) from exc
+    return {str(k): str(v) for k, v in table.items()}
 
 
 @dataclass(frozen=True)
 class ToolImages:
-    """Tool name -> image reference, defaults overlaid with a project's overrides."""
+    """Tool name -> image reference."""
 
     images: Mapping[str, str]
 
     @classmethod
-    def with_overrides(cls, overrides: Mapping[str, str] | None = None) -> ToolImages:
-        """The default table with `overrides` applied on top."""
-        return cls({**DEFAULT_IMAGES, **(overrides or {})})
+    def resolve(cls, overrides: Mapping[str, str] | None = None) -> ToolImages:
+        """Defaults, then the local engine's table, then `overrides` (unknown tools refused)."""
+        unknown = sorted(set(overrides or {}) - set(DEFAULT_IMAGES))
+        if unknown:
+            known = ", ".join(DEFAULT_IMAGES)
+            msg = f"toolchain: unknown tools {unknown} in tools: (known: {known})"
+            raise ConfigError(msg)
+        return cls({**DEFAULT_IMAGES, **_local_table(), **(overrides or {})})
 
     def __getitem__(self, tool: str) -> str:
         return self.images[tool]
@@ -37,5 +76,12 @@ def _docker_io_repository(ref: str) -> str:
 
 
 def local_image_repositories() -> list[str]:
-    """Repositories the embedded registry must hold for the default table to resolve."""
-    return sorted({_docker_io_repository(ref) for ref in DEFAULT_IMAGES.values()})
+    """Repositories the embedded registry must hold for the resolved table to work offline."""
+    prefixes = ("localhost:", "127.0.0.1:")
+    repos = set()
+    for ref in ToolImages.resolve().images.values():
+        if ref.startswith(prefixes):
+            repos.add(ref.split("/", 1)[1].split("@", 1)[0].rsplit(":", 1)[0])
+        elif "." not in ref.split("/", 1)[0]:
+            repos.add(_docker_io_repository(ref))
+    return sorted(repos)

@@ -10,6 +10,7 @@ import typer
 from slipway.cli import console
 from slipway.cli.doctor import doctor
 from slipway.cli.engine import engine_app
+from slipway.cli.run import run_app
 from slipway.errors import SlipwayError
 
 app = typer.Typer(
@@ -21,6 +22,7 @@ app = typer.Typer(
 )
 app.command()(doctor)
 app.add_typer(engine_app, name="engine")
+app.add_typer(run_app, name="run")
 
 
 @app.callback()

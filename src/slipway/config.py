@@ -1,0 +1,216 @@
+"""slipway.yaml: an application's pipeline configuration, as frozen typed objects."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from slipway.errors import ConfigError
+from slipway.yaml_schema import Field, ListOf, MapOf, Record, check_document
+
+__all__ = [
+    "AppConfig",
+    "BuildConfig",
+    "DeployConfig",
+    "Environment",
+    "GitopsConfig",
+    "ScanConfig",
+    "load_config",
+]
+
+CONFIG_FILE = "slipway.yaml"
+TOOLCHAINS = ("go", "npm")
+DEPLOY_KINDS = ("helm", "kustomize")
+SEVERITIES = ("UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL")
+_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+
+
+def _dns_label(value: str) -> str | None:
+    return None if _DNS_LABEL.match(value) else "must be a DNS-1123 label (a-z, 0-9, '-')"
+
+
+def _relative(value: str) -> str | None:
+    p = Path(value)
+    if p.is_absolute() or ".." in p.parts:
+        return "must be a path inside the app directory (no absolute path, no '..')"
+    return None
+
+
+def _severities(value: list[str]) -> str | None:
+    bad = [s for s in value if s not in SEVERITIES]
+    return f"unknown severities {bad} (use {', '.join(SEVERITIES)})" if bad else None
+
+
+_ENVIRONMENT = Record(
+    {"name": Field(str, required=True, check=_dns_label), "protected": Field(bool, default=False)}
+)
+
+SCHEMA = Record(
+    {
+        "app": Field(str, required=True, check=_dns_label),
+        "image": Field(Record({"repository": Field(str, required=True)}), required=True),
+        "toolchain": Field(str, required=True, choices=TOOLCHAINS),
+        "build": Field(
+            Record(
+                {
+                    "dockerfile": Field(str, default="Dockerfile", check=_relative),
+                    "context": Field(str, default=".", check=_relative),
+                }
+            ),
+        ),
+        "deploy": Field(
+            Record(
+                {
+                    "kind": Field(str, required=True, choices=DEPLOY_KINDS),
+                    "path": Field(str, required=True, check=_relative),
+                    "values": Field(MapOf(str), default={}),
+                    "overlays": Field(MapOf(str), default={}),
+                }
+            ),
+            required=True,
+        ),
+        "environments": Field(ListOf(_ENVIRONMENT), required=True),
+        "scan": Field(
+            Record(
+                {
+                    "severities": Field(ListOf(str), default=["HIGH", "CRITICAL"], check=_severities),
+                    "ignore_file": Field(str, default="", check=_relative),
+                }
+            ),
+        ),
+        "policy": Field(Record({"dir": Field(str, default="", check=_relative)})),
+        "gitops": Field(
+            Record(
+                {
+                    "values_path": Field(str, default="apps/{app}/overlays/{env}/values.yaml"),
+                    "tag_key": Field(str, default="image.tag"),
+                    "digest_key": Field(str, default="image.digest"),
+                }
+            ),
+        ),
+        "tools": Field(MapOf(str), default={}),
+    }
+)
+
+
+@dataclass(frozen=True)
+class Environment:
+    """A deployment target; protected ones need pinned images and a reviewed pull request."""
+
+    name: str
+    protected: bool
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    """Where the Dockerfile and its build context are, relative to the app directory."""
+
+    dockerfile: str
+    context: str
+
+
+@dataclass(frozen=True)
+class DeployConfig:
+    """How manifests are rendered: a Helm chart with per-env values, or kustomize overlays."""
+
+    kind: str
+    path: str
+    values: Mapping[str, str]
+    overlays: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class ScanConfig:
+    """Which severities fail the scan gate, and the app's ignore file."""
+
+    severities: tuple[str, ...]
+    ignore_file: str
+
+
+@dataclass(frozen=True)
+class GitopsConfig:
+    """Where an environment's image reference lives in the GitOps repository."""
+
+    values_path: str
+    tag_key: str
+    digest_key: str
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    """One application's pipeline configuration (a parsed slipway.yaml)."""
+
+    app: str
+    repository: str
+    toolchain: str
+    build: BuildConfig
+    deploy: DeployConfig
+    environments: tuple[Environment, ...]
+    scan: ScanConfig
+    policy_dir: str
+    gitops: GitopsConfig
+    tools: Mapping[str, str]
+    source: Path
+
+    def environment(self, name: str) -> Environment:
+        """The environment called `name`, or a ConfigError listing the known ones."""
+        for env in self.environments:
+            if env.name == name:
+                return env
+        known = ", ".join(e.name for e in self.environments)
+        msg = f"config: unknown environment {name!r} in {self.source} (known: {known})"
+        raise ConfigError(msg)
+
+
+def _cross_checks(values: dict[str, Any], path: Path) -> list[str]:
+    problems = []
+    envs = [e["name"] for e in values.get("environments") or [] if e and e.get("name")]
+    if values.get("environments") == []:
+        problems.append(f"{path}: environments: at least one environment is required")
+    if len(set(envs)) != len(envs):
+        problems.append(f"{path}: environments: names must be unique (got {envs})")
+    deploy = values.get("deploy") or {}
+    per_env = deploy.get("values") if deploy.get("kind") == "helm" else deploy.get("overlays")
+    if deploy.get("kind") and per_env is not None:
+        key = "values" if deploy["kind"] == "helm" else "overlays"
+        unknown = sorted(set(per_env) - set(envs))
+        if unknown:
+            problems.append(f"{path}: deploy.{key}: names unknown environments {unknown}")
+    return problems
+
+
+def load_config(app_dir: Path) -> AppConfig:
+    """Read `app_dir/slipway.yaml`; raise one ConfigError listing every problem, each at file:line."""
+    path = app_dir / CONFIG_FILE
+    if not app_dir.is_dir():
+        msg = f"config: source directory {app_dir} does not exist (pass an app directory)"
+        raise ConfigError(msg)
+    if not path.is_file():
+        msg = f"config: no {CONFIG_FILE} in {app_dir} (create one with `slipway init`)"
+        raise ConfigError(msg)
+    values, problems = check_document(path.read_text(), path, SCHEMA)
+    messages = [str(p) for p in problems] + _cross_checks(values, path)
+    if messages:
+        head = f"config: {len(messages)} problem(s) in {path}"
+        raise ConfigError("\n".join([head, *messages]))
+    return _build(values, path)
+
+
+def _build(v: dict[str, Any], path: Path) -> AppConfig:
+    deploy, scan, gitops, build = v["deploy"], v["scan"], v["gitops"], v["build"]
+    return AppConfig(
+        app=v["app"],
+        repository=v["image"]["repository"],
+        toolchain=v["toolchain"],
+        build=BuildConfig(build["dockerfile"], build["context"]),
+        deploy=DeployConfig(deploy["kind"], deploy["path"], deploy["values"], deploy["overlays"]),
+        environments=tuple(Environment(e["name"], e["protected"]) for e in v["environments"]),
+        scan=ScanConfig(tuple(scan["severities"]), scan["ignore_file"]),
+        policy_dir=v["policy"]["dir"],
+        gitops=GitopsConfig(gitops["values_path"], gitops["tag_key"], gitops["digest_key"]),
+        tools=v["tools"],
+        source=path,
+    )

@@ -1,0 +1,107 @@
+"""The pipelines, declared as graphs: which stages run, on what, after what."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from slipway.config import AppConfig
+from slipway.graph import Step
+from slipway.refs import ImageRef
+from slipway.stages import build, publish, render, scan, test, validate
+from slipway.toolchain import ToolImages
+
+if TYPE_CHECKING:
+    import dagger
+
+__all__ = ["BuildRequest", "build_steps", "preflight"]
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    """Everything the build graph needs: the app, its source in the engine, where it goes."""
+
+    config: AppConfig
+    source: dagger.Directory
+    env: str
+    revision: str
+    created: str
+    source_url: str
+    tag: str = ""
+    allow_custom_tag: bool = False
+    registry_auth: publish.RegistryAuth | None = None
+    cache_suffix: str = ""
+
+    @property
+    def publish_config(self) -> publish.PublishConfig:
+        """Where the image goes."""
+        return publish.PublishConfig(
+            repository=self.config.repository,
+            tag=self.tag or self.revision,
+            protected=self.config.environment(self.env).protected,
+            allow_custom_tag=self.allow_custom_tag,
+            auth=self.registry_auth,
+        )
+
+
+def preflight(
+    config: AppConfig, env: str, tag: str, *, allow_custom_tag: bool = False
+) -> tuple[ToolImages, ImageRef]:
+    """Everything checkable without an engine: tools, environment and the tag to publish."""
+    tools = ToolImages.resolve(config.tools)
+    protected = config.environment(env).protected
+    target = publish.check_publish_tag(
+        publish.PublishConfig(config.repository, tag, protected, allow_custom_tag)
+    )
+    return tools, target
+
+
+def build_steps(req: BuildRequest, *, with_publish: bool = True) -> list[Step]:
+    """test ∥ (build → scan) ∥ (render → validate), then publish once all of them pass."""
+    cfg = req.config
+    env = cfg.environment(req.env)
+    tools, target = preflight(cfg, env.name, req.tag or req.revision, allow_custom_tag=req.allow_custom_tag)
+    src = req.source
+
+    async def run_test(_: Any) -> test.TestResult:
+        return await test.run_tests(src, test.TestConfig(cfg.toolchain, tools[_toolchain_tool(cfg)], req.cache_suffix))
+
+    async def run_build(_: Any) -> build.BuildResult:
+        conf = build.BuildConfig(cfg.build.dockerfile, cfg.build.context, req.revision, req.created, req.source_url)
+        return await build.build(src, conf)
+
+    async def run_scan(out: Any) -> scan.ScanResult:
+        ignore = src.file(cfg.scan.ignore_file) if cfg.scan.ignore_file else None
+        return await scan.scan(out["build"].image, scan.ScanConfig(tools["trivy"], cfg.scan.severities, ignore))
+
+    async def run_render(_: Any) -> render.RenderResult:
+        per_env = cfg.deploy.values if cfg.deploy.kind == "helm" else cfg.deploy.overlays
+        conf = render.RenderConfig(
+            app=cfg.app, env=env.name, kind=cfg.deploy.kind, path=cfg.deploy.path,
+            env_file=per_env.get(env.name, ""), image=ImageRef(target.repository, target.tag),
+            tool_image=tools[cfg.deploy.kind],
+        )  # fmt: skip
+        return await render.render(src, conf)
+
+    async def run_validate(out: Any) -> validate.ValidateResult:
+        policies = src.directory(cfg.policy_dir) if cfg.policy_dir else None
+        conf = validate.ValidateConfig(env.name, env.protected, tools["kubeconform"], tools["conftest"], policies)
+        return await validate.validate(out["render"].manifests, conf)
+
+    async def run_publish(out: Any) -> ImageRef:
+        return await publish.publish(out["build"].image, req.publish_config)
+
+    steps = [
+        Step("test", run_test),
+        Step("build", run_build),
+        Step("scan", run_scan, needs=("build",)),
+        Step("render", run_render),
+        Step("validate", run_validate, needs=("render",)),
+    ]
+    if with_publish:
+        steps.append(Step("publish", run_publish, needs=("test", "scan", "validate")))
+    return steps
+
+
+def _toolchain_tool(cfg: AppConfig) -> str:
+    return {"go": "go", "npm": "node"}[cfg.toolchain]

@@ -1,0 +1,68 @@
+"""Image references: parse them, tell immutable ones from mutable ones, pin them by digest."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from slipway.errors import ConfigError
+
+__all__ = ["ImageRef", "is_commit_sha", "parse_ref"]
+
+_COMMIT_SHA = re.compile(r"^[0-9a-f]{40}$")
+_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+_TAG = re.compile(r"^[\w][\w.-]{0,127}$")
+_REPOSITORY = re.compile(r"^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$")
+
+
+def is_commit_sha(tag: str) -> bool:
+    """Whether `tag` is a full 40-hex git commit SHA (slipway's immutable tag)."""
+    return bool(_COMMIT_SHA.match(tag))
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    """`repository[:tag][@digest]`."""
+
+    repository: str
+    tag: str = ""
+    digest: str = ""
+
+    def __str__(self) -> str:
+        out = self.repository
+        if self.tag:
+            out += f":{self.tag}"
+        if self.digest:
+            out += f"@{self.digest}"
+        return out
+
+    @property
+    def is_immutable(self) -> bool:
+        """Pinned by digest, or tagged with a 40-hex commit SHA."""
+        return bool(self.digest) or is_commit_sha(self.tag)
+
+    def with_digest(self, digest: str) -> ImageRef:
+        """The same reference pinned to `digest`."""
+        if not _DIGEST.match(digest):
+            msg = f"refs: {digest!r} is not a sha256 digest"
+            raise ConfigError(msg)
+        return replace(self, digest=digest)
+
+
+def parse_ref(text: str) -> ImageRef:
+    """Parse `repository[:tag][@sha256:...]`; raise ConfigError saying what is malformed."""
+    rest, _, digest = text.partition("@")
+    if digest and not _DIGEST.match(digest):
+        msg = f"refs: bad digest in {text!r} (expected sha256:<64 hex>)"
+        raise ConfigError(msg)
+    repository, tag = rest, ""
+    head, sep, tail = rest.rpartition(":")
+    if sep and "/" not in tail:
+        repository, tag = head, tail
+    if not _REPOSITORY.match(repository):
+        msg = f"refs: bad repository in {text!r} (lowercase host[:port]/path expected)"
+        raise ConfigError(msg)
+    if tag and not _TAG.match(tag):
+        msg = f"refs: bad tag {tag!r} in {text!r}"
+        raise ConfigError(msg)
+    return ImageRef(repository, tag, digest)

@@ -1,0 +1,66 @@
+"""Run results for people (a terminal summary) and machines (JSON)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from slipway.graph import GraphResult, StepRecord
+from slipway.refs import ImageRef
+
+__all__ = ["evidence_json", "graph_json", "step_line"]
+
+_MARKS = {"passed": "ok  ", "failed": "FAIL", "skipped": "skip", "running": "... "}
+
+
+def evidence_json(value: Any) -> Any:
+    """A step's evidence as JSON-able data; engine objects (containers, files) are left out."""
+    if isinstance(value, ImageRef):
+        return str(value)
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, list | tuple):
+        return [evidence_json(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): evidence_json(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {f.name: evidence_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {k: v for k, v in out.items() if v is not _SKIP}
+    return _SKIP
+
+
+_SKIP: Any = object()
+
+
+def step_line(rec: StepRecord) -> str:
+    """One progress line for a step."""
+    mark = _MARKS.get(rec.status, rec.status)
+    timing = f" {rec.duration_s:6.1f}s" if rec.status in ("passed", "failed") else ""
+    reason = f"  {rec.message}" if rec.status in ("failed", "skipped") else ""
+    return f"{mark} {rec.name:<9}{timing}{reason}"
+
+
+def graph_json(result: GraphResult) -> dict[str, Any]:
+    """The whole run: ok, wall time, critical path and each step's record."""
+
+    def clean(value: Any) -> Any:
+        converted = evidence_json(value)
+        return None if converted is _SKIP else converted
+
+    return {
+        "ok": result.ok,
+        "wall_s": round(result.wall_s, 3),
+        "critical_path_s": round(result.critical_path_s(), 3),
+        "steps": [
+            {
+                "name": rec.name,
+                "needs": list(rec.needs),
+                "status": rec.status,
+                "started_s": round(rec.started_s, 3),
+                "duration_s": round(rec.duration_s, 3),
+                "error": rec.message or None,
+                "evidence": clean(rec.evidence),
+            }
+            for rec in result.steps.values()
+        ],
+    }

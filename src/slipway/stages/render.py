@@ -1,0 +1,84 @@
+"""render: the environment's manifests with the new image, via `helm template` or `kustomize build`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from slipway.errors import StageError
+from slipway.refs import ImageRef
+from slipway.stages.engine_calls import exec_outcome, stage_errors, tail
+
+if TYPE_CHECKING:
+    import dagger
+
+__all__ = ["RenderConfig", "RenderResult", "render", "render_container"]
+
+_OUT = "/out/manifests.yaml"
+
+
+@dataclass(frozen=True)
+class RenderConfig:
+    """What to render: chart or kustomize base, the env's values file or overlay, the image."""
+
+    app: str
+    env: str
+    kind: str
+    path: str
+    env_file: str
+    image: ImageRef
+    tool_image: str
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """The rendered manifests, as a file in the engine and as text."""
+
+    manifests: dagger.File
+    text: str
+
+
+def _helm_args(config: RenderConfig) -> list[str]:
+    args = ["helm", "template", config.app, config.path, "--namespace", f"{config.app}-{config.env}"]
+    if config.env_file:
+        args += ["--values", config.env_file]
+    args += ["--set-string", f"image.repository={config.image.repository}"]
+    args += ["--set-string", f"image.tag={config.image.tag}"]
+    args += ["--set-string", f"image.digest={config.image.digest}"]
+    return args
+
+
+def _kustomize_script(config: RenderConfig) -> str:
+    overlay = config.env_file or config.path
+    return f'cd "{overlay}" && kustomize edit set image "{config.app}={config.image}" && kustomize build .'
+
+
+def render_container(source: dagger.Directory, config: RenderConfig) -> dagger.Container:
+    """The container that renders into /out/manifests.yaml (exit code not enforced)."""
+    from dagger import ReturnType, dag  # noqa: PLC0415
+
+    ctr = dag.container().from_(config.tool_image).with_directory("/app", source).with_workdir("/app")
+    if config.kind == "helm":
+        args = _helm_args(config)
+    else:
+        args = ["sh", "-c", _kustomize_script(config)]
+    return ctr.with_exec(["mkdir", "-p", "/out"]).with_exec(
+        args, redirect_stdout=_OUT, expect=ReturnType.ANY
+    )
+
+
+async def render(source: dagger.Directory, config: RenderConfig) -> RenderResult:
+    """Render now; raise StageError('render', ...) with the tool's error."""
+    ctr = render_container(source, config)
+    tool = "helm template" if config.kind == "helm" else "kustomize build"
+    async with stage_errors("render", f"run {tool}", "check the chart or overlay"):
+        outcome = await exec_outcome(ctr)
+        if outcome.exit_code != 0:
+            reason = tail(outcome.stderr or outcome.stdout, 1)
+            msg = f"could not render {config.env} with {tool}: {reason} (fix the chart/overlay or values)"
+            raise StageError("render", msg, details=tail(outcome.output))
+        manifests = ctr.file(_OUT)
+        text = await manifests.contents()
+    if not text.strip():
+        raise StageError("render", f"could not render {config.env}: {tool} produced no manifests")
+    return RenderResult(manifests=manifests, text=text)

@@ -1,0 +1,123 @@
+"""validate: kubeconform -strict on the rendered manifests, then conftest with slipway's policies."""
+
+from __future__ import annotations
+
+import importlib.resources
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from slipway.errors import StageError
+from slipway.stages.engine_calls import exec_outcome, stage_errors, tail
+
+if TYPE_CHECKING:
+    import dagger
+
+__all__ = ["ValidateConfig", "ValidateResult", "validate"]
+
+_MANIFESTS = "/work/manifests.yaml"
+
+
+@dataclass(frozen=True)
+class ValidateConfig:
+    """Images for both tools, the environment (and whether it is protected), extra policies."""
+
+    env: str
+    protected: bool
+    kubeconform_image: str
+    conftest_image: str
+    app_policies: dagger.Directory | None = None
+
+
+@dataclass(frozen=True)
+class ValidateResult:
+    """How many resources passed the schemas and how many policy checks ran."""
+
+    resources: int
+    policy_checks: int
+
+
+def bundled_policies() -> dagger.Directory:
+    """slipway's own rego policies, as a directory in the engine."""
+    from dagger import dag  # noqa: PLC0415
+
+    directory = dag.directory()
+    for entry in importlib.resources.files("slipway.policies").iterdir():
+        if entry.name.endswith(".rego"):
+            directory = directory.with_new_file(entry.name, entry.read_text())
+    return directory
+
+
+def schema_problems(report: dict[str, Any]) -> list[str]:
+    """kubeconform's JSON report -> one line per invalid resource."""
+    return [
+        f"{r.get('kind', '?')}/{r.get('name', '?')}: {r.get('msg', r.get('status'))}"
+        for r in report.get("resources") or []
+        if r.get("status") in ("statusInvalid", "statusError")
+    ]
+
+
+def policy_problems(report: list[dict[str, Any]]) -> tuple[int, list[str]]:
+    """conftest's JSON report -> (checks run, one line per failure)."""
+    checks = sum(int(r.get("successes", 0)) + len(r.get("failures") or []) for r in report)
+    failures = [f["msg"] for r in report for f in r.get("failures") or []]
+    return checks, failures
+
+
+async def _kubeconform(manifests: dagger.File, config: ValidateConfig) -> int:
+    from dagger import ReturnType, dag  # noqa: PLC0415
+
+    ctr = dag.container().from_(config.kubeconform_image)
+    args = ["kubeconform", "-strict", "-summary", "-output", "json"]
+    if location := await ctr.env_variable("KUBECONFORM_SCHEMA_LOCATION"):
+        args += ["-schema-location", location]
+    run = ctr.with_mounted_file(_MANIFESTS, manifests).with_exec(
+        [*args, _MANIFESTS], expect=ReturnType.ANY
+    )
+    outcome = await exec_outcome(run)
+    try:
+        report = json.loads(outcome.stdout)
+    except json.JSONDecodeError:
+        report = {}
+    problems = schema_problems(report)
+    if outcome.exit_code != 0 or problems:
+        listed = "; ".join(problems[:3]) or tail(outcome.output, 1)
+        msg = f"could not pass kubeconform -strict for {config.env}: {listed} (fix the chart/overlay)"
+        raise StageError("validate", msg, details=tail(outcome.output))
+    return int((report.get("summary") or {}).get("valid", 0))
+
+
+async def _conftest(manifests: dagger.File, config: ValidateConfig) -> int:
+    from dagger import ReturnType, dag  # noqa: PLC0415
+
+    data = json.dumps({"slipway": {"env": config.env, "protected": config.protected}})
+    ctr = (
+        dag.container()
+        .from_(config.conftest_image)
+        .with_mounted_file(_MANIFESTS, manifests)
+        .with_directory("/policy/slipway", bundled_policies())
+        .with_new_file("/policy/data/slipway.json", data)
+    )
+    args = ["conftest", "test", "--no-color", "--output", "json", "--data", "/policy/data"]
+    args += ["--policy", "/policy/slipway"]
+    if config.app_policies is not None:
+        ctr = ctr.with_directory("/policy/app", config.app_policies)
+        args += ["--policy", "/policy/app"]
+    outcome = await exec_outcome(ctr.with_exec([*args, _MANIFESTS], expect=ReturnType.ANY))
+    try:
+        checks, failures = policy_problems(json.loads(outcome.stdout))
+    except json.JSONDecodeError:
+        checks, failures = 0, []
+    if outcome.exit_code != 0 or failures:
+        listed = "; ".join(failures[:3]) or tail(outcome.output, 1)
+        msg = f"could not pass policy checks for {config.env}: {listed} (fix the manifests or values)"
+        raise StageError("validate", msg, details="\n".join(failures) or tail(outcome.output))
+    return checks
+
+
+async def validate(manifests: dagger.File, config: ValidateConfig) -> ValidateResult:
+    """Validate rendered manifests; raise StageError('validate', ...) naming each violation."""
+    async with stage_errors("validate", "validate the manifests", "check the tool images"):
+        resources = await _kubeconform(manifests, config)
+        checks = await _conftest(manifests, config)
+    return ValidateResult(resources=resources, policy_checks=checks)

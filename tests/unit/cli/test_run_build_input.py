@@ -1,0 +1,54 @@
+"""Bad input to `slipway run build` fails before any engine work: exit 2, one readable error."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from apps import make_app
+
+
+def _slipway(*args: str) -> subprocess.CompletedProcess[str]:
+    # No engine by that name: any attempt to connect would fail with exit 1, not 2.
+    env = {**os.environ, "SLIPWAY_ENGINE_NAME": "slipway-no-such-engine"}
+    return subprocess.run(
+        [sys.executable, "-m", "slipway.cli.app", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+
+
+def test_missing_source_directory(tmp_path: Path) -> None:
+    proc = _slipway("run", "build", "--source", str(tmp_path / "nope"))
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == f"error: config: source directory {tmp_path / 'nope'} does not exist (pass an app directory)"
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda t: t.replace("toolchain: go", "toolchain: cobol"), "toolchain: must be one of go, npm (got 'cobol')"),
+        (lambda t: t.replace("app: web-api", "app: [web-api]"), "app: must be a string"),
+        (lambda t: t.replace("app: web-api", "# no app"), "app: required key is missing"),
+    ],
+)
+def test_bad_config_is_exit_2_with_file_and_line(tmp_path: Path, edit, expected: str) -> None:
+    app, _ = make_app(tmp_path, "web-api", {"slipway.yaml": edit})
+    proc = _slipway("run", "build", "--source", str(app))
+    assert proc.returncode == 2, proc.stderr
+    assert f"{app / 'slipway.yaml'}:" in proc.stderr
+    assert expected in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_latest_tag_is_refused_before_anything_runs(tmp_path: Path) -> None:
+    app, _ = make_app(tmp_path, "web-api")
+    proc = _slipway("run", "build", "--source", str(app), "--tag", "latest", "--allow-custom-tag")
+    assert proc.returncode == 2
+    assert "refusing to push 'latest'" in proc.stderr
