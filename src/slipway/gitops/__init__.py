@@ -1,0 +1,1 @@
+"""GitOps promotion: values edits, repository operations, forges, promote, rollback, history."""

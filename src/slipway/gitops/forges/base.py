@@ -1,0 +1,111 @@
+"""The forge interface, the repository a URL names, and bounded retries on server errors."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+import anyio
+import httpx
+
+from slipway.errors import ConfigError, StageError
+
+__all__ = ["Forge", "PullRequest", "RepoRef", "forge_for", "request_json"]
+
+RETRIES = 3
+
+
+@dataclass(frozen=True)
+class RepoRef:
+    """A repository on a forge: the web base URL, owner (or group path) and name."""
+
+    base_url: str
+    owner: str
+    name: str
+
+    @classmethod
+    def from_url(cls, url: str) -> RepoRef:
+        """Parse `https://host[:port]/owner[/sub]/name[.git]`."""
+        parts = urlsplit(url)
+        path = parts.path.strip("/").removesuffix(".git")
+        if parts.scheme not in ("http", "https") or "/" not in path:
+            msg = f"forge: {url!r} is not an http(s) repository URL (https://host/owner/repo.git)"
+            raise ConfigError(msg)
+        owner, _, name = path.rpartition("/")
+        return cls(f"{parts.scheme}://{parts.netloc}", owner, name)
+
+    @property
+    def host(self) -> str:
+        """The forge's host[:port]."""
+        return urlsplit(self.base_url).netloc
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    """An open pull (merge) request."""
+
+    number: int
+    url: str
+    head: str
+    base: str
+    title: str
+
+
+class Forge(Protocol):
+    """What promotion needs from a forge."""
+
+    username: str
+
+    async def find_open(self, repo: RepoRef, head: str, base: str) -> PullRequest | None:
+        """The open pull request from `head` into `base`, if any."""
+        ...
+
+    async def open(self, repo: RepoRef, head: str, base: str, title: str, body: str) -> PullRequest:
+        """Open a pull request from `head` into `base`."""
+        ...
+
+
+async def request_json(
+    send: Callable[[], Awaitable[httpx.Response]], what: str, *, delay_s: float = 0.5
+) -> Any:
+    """Send (again on 5xx or connection errors, up to RETRIES times) and return the JSON body."""
+    last = ""
+    for attempt in range(1, RETRIES + 1):
+        try:
+            resp = await send()
+        except httpx.TransportError as exc:
+            last = f"{type(exc).__name__}: {exc}"
+        else:
+            if resp.status_code < 500:
+                if resp.status_code in (401, 403):
+                    msg = f"could not {what}: forge refused the token ({resp.status_code})"
+                    raise StageError("promote", f"{msg} (check the token and its scopes)")
+                if resp.status_code >= 400:
+                    msg = f"could not {what}: forge answered {resp.status_code}: {resp.text[:200]}"
+                    raise StageError("promote", msg)
+                return resp.json()
+            last = f"HTTP {resp.status_code}"
+        if attempt < RETRIES:
+            await anyio.sleep(delay_s * attempt)
+    msg = f"could not {what}: forge failed {RETRIES} times, last {last} (retry later)"
+    raise StageError("promote", msg)
+
+
+def forge_for(repo: RepoRef, token: str, kind: str = "") -> Forge:
+    """The forge client for `repo`: `kind` if given, else guessed from the host (default Gitea)."""
+    from slipway.gitops.forges.gitea import Gitea  # noqa: PLC0415
+    from slipway.gitops.forges.github import GitHub  # noqa: PLC0415
+    from slipway.gitops.forges.gitlab import GitLab  # noqa: PLC0415
+
+    kinds: dict[str, Callable[[str, str], Forge]] = {
+        "gitea": Gitea, "forgejo": Gitea, "github": GitHub, "gitlab": GitLab,
+    }  # fmt: skip
+    if not kind:
+        host = repo.host.lower()
+        kind = "github" if "github" in host else "gitlab" if "gitlab" in host else "gitea"
+    if kind not in kinds:
+        msg = f"forge: unknown forge {kind!r} (use one of {', '.join(kinds)})"
+        raise ConfigError(msg)
+    return kinds[kind](repo.base_url, token)

@@ -1,0 +1,49 @@
+"""GitHub (and GitHub Enterprise): REST v3 pulls with a bearer token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from slipway.gitops.forges.base import PullRequest, RepoRef, request_json
+
+__all__ = ["GitHub"]
+
+
+def _pr(data: dict[str, Any]) -> PullRequest:
+    return PullRequest(
+        number=int(data["number"]), url=str(data["html_url"]), head=data["head"]["ref"],
+        base=data["base"]["ref"], title=str(data["title"]),
+    )  # fmt: skip
+
+
+class GitHub:
+    """github.com, or a GitHub Enterprise host (API under /api/v3)."""
+
+    username = "x-access-token"
+
+    def __init__(self, base_url: str, token: str) -> None:
+        host = base_url.split("://", 1)[1]
+        self._api = "https://api.github.com" if host == "github.com" else f"{base_url}/api/v3"
+        self._headers = {
+            "Authorization": f"Bearer {token}",
+            "Accept": "application/vnd.github+json",
+            "X-GitHub-Api-Version": "2022-11-28",
+        }
+
+    async def find_open(self, repo: RepoRef, head: str, base: str) -> PullRequest | None:
+        """The open pull request from `head` into `base`, if any."""
+        url = f"{self._api}/repos/{repo.owner}/{repo.name}/pulls"
+        params = {"state": "open", "head": f"{repo.owner}:{head}", "base": base}
+        async with httpx.AsyncClient(headers=self._headers, timeout=30) as client:
+            pulls = await request_json(lambda: client.get(url, params=params), "list pull requests")
+        return _pr(pulls[0]) if pulls else None
+
+    async def open(self, repo: RepoRef, head: str, base: str, title: str, body: str) -> PullRequest:
+        """Open a pull request from `head` into `base`."""
+        url = f"{self._api}/repos/{repo.owner}/{repo.name}/pulls"
+        payload = {"title": title, "head": head, "base": base, "body": body}
+        async with httpx.AsyncClient(headers=self._headers, timeout=30) as client:
+            data = await request_json(lambda: client.post(url, json=payload), "open a pull request")
+        return _pr(data)
