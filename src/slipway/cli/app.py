@@ -10,6 +10,7 @@ import typer
 from slipway.cli import console
 from slipway.cli.doctor import doctor
 from slipway.cli.engine import engine_app
+from slipway.cli.history import history
 from slipway.cli.run import run_app
 from slipway.errors import SlipwayError
 
@@ -21,6 +22,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command()(doctor)
+app.command()(history)
 app.add_typer(engine_app, name="engine")
 app.add_typer(run_app, name="run")
 

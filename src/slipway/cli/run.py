@@ -43,3 +43,75 @@ def build_cmd(
     if not as_json:
         result(f"Image: {outcome.steps['publish'].evidence}")
         info(f"{config.app}: all stages passed in {outcome.wall_s:.1f}s")
+
+
+def _gitops(repo: str, token: str, base: str, forge: str) -> object:
+    from slipway.pipelines import GitopsOptions  # noqa: PLC0415
+    from slipway.secrets import read_secret  # noqa: PLC0415
+
+    return GitopsOptions(repo, read_secret(token, "--token"), base, forge)
+
+
+REPO_OPT = typer.Option(..., "--repo", help="GitOps repository URL (http[s]://host/owner/repo.git).")
+TOKEN_OPT = typer.Option(..., "--token", help="Forge/git token as env:NAME or file:PATH.")
+BASE_OPT = typer.Option("main", "--base", help="The GitOps repository's default branch.")
+FORGE_OPT = typer.Option("", "--forge", help="gitea | github | gitlab (default: from the URL).")
+SOURCE_OPT = typer.Option(None, "--source", help="App directory with slipway.yaml (for env rules and paths).")
+
+
+@run_app.command("promote")
+def promote_cmd(
+    env: str = typer.Option(..., "--env", "--to", help="Environment to promote to."),
+    repo: str = REPO_OPT,
+    token: str = TOKEN_OPT,
+    image: str = typer.Option("", "--image", help="Image reference: repo:<commit-sha>[@sha256:...]."),
+    from_env: str = typer.Option("", "--from", help="Promote the image this environment runs (no rebuild)."),
+    app: str = typer.Option("", "--app", help="App name (when no --source)."),
+    source: Path | None = SOURCE_OPT,
+    direct_push: bool = typer.Option(False, "--direct-push", help="Push to the base branch (unprotected envs only)."),  # noqa: FBT001
+    base: str = BASE_OPT,
+    forge: str = FORGE_OPT,
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),  # noqa: FBT001
+) -> None:
+    """Change an environment's image in the GitOps repo: a pull request, or a direct push."""
+    import anyio  # noqa: PLC0415
+
+    from slipway.errors import ConfigError  # noqa: PLC0415
+    from slipway.pipelines import PromoteOptions, run_promote  # noqa: PLC0415
+    from slipway.report import evidence_json  # noqa: PLC0415
+
+    if bool(image) == bool(from_env):
+        raise ConfigError("promote: pass exactly one of --image REF or --from ENV")
+    options = PromoteOptions(
+        _gitops(repo, token, base, forge), env, app, source, image, from_env, direct_push  # type: ignore[arg-type]
+    )
+    outcome = anyio.run(run_promote, options)
+    if as_json:
+        result(json.dumps(evidence_json(outcome), indent=2))
+        return
+    info(f"promote: {outcome.status} on {outcome.branch}" + (f" ({outcome.commit[:12]})" if outcome.commit else ""))
+    if outcome.values_diff:
+        info(outcome.values_diff.rstrip())
+    if outcome.pull_request is not None:
+        result(f"PR: {outcome.pull_request.url}")
+
+
+@run_app.command("rollback")
+def rollback_cmd(
+    env: str = typer.Option(..., "--env", help="Environment to roll back."),
+    repo: str = REPO_OPT,
+    token: str = TOKEN_OPT,
+    app: str = typer.Option("", "--app", help="App name (when no --source)."),
+    source: Path | None = SOURCE_OPT,
+    base: str = BASE_OPT,
+    forge: str = FORGE_OPT,
+) -> None:
+    """Revert the newest promotion of an app to an environment (a pull request when protected)."""
+    import anyio  # noqa: PLC0415
+
+    from slipway.pipelines import run_rollback  # noqa: PLC0415
+
+    outcome = anyio.run(run_rollback, _gitops(repo, token, base, forge), app, env, source)
+    info(f"rollback: reverted {outcome.reverted[:12]} with {outcome.commit[:12]} on {outcome.branch}")
+    if outcome.pull_request is not None:
+        result(f"PR: {outcome.pull_request.url}")
