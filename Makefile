@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install engine test unit engine-test lint demo bench clean
+.PHONY: install engine services test unit lint demo bench clean
 
 install: $(STAMP)
 
@@ -18,11 +18,20 @@ $(STAMP): pyproject.toml
 engine: install
 	@$(VENV)/bin/slipway engine up
 
+services: engine
+	@bash src/slipway/provision/gitea.sh build
+	@bash src/slipway/provision/gitea.sh up
+
 unit: install
 	@$(PY) -m pytest -m "not engine" tests
 
-test: engine
+test: services
 	@$(PY) -m pytest tests
+
+bench: services
+	@cd bench && ../$(PY) startup_bench.py
+	@cd bench && ../$(PY) build_bench.py
+	@cd bench && ../$(PY) promote_bench.py
 
 lint: install
 	@$(VENV)/bin/ruff check src tests dagger bench

@@ -19,6 +19,7 @@ __all__ = [
     "GitopsConfig",
     "ScanConfig",
     "load_config",
+    "parse_config",
 ]
 
 CONFIG_FILE = "slipway.yaml"
@@ -191,7 +192,12 @@ def load_config(app_dir: Path) -> AppConfig:
     if not path.is_file():
         msg = f"config: no {CONFIG_FILE} in {app_dir} (create one with `slipway init`)"
         raise ConfigError(msg)
-    values, problems = check_document(path.read_text(), path, SCHEMA)
+    return parse_config(path.read_text(), path)
+
+
+def parse_config(text: str, path: Path) -> AppConfig:
+    """Parse slipway.yaml text (read from `path`); one ConfigError lists every problem."""
+    values, problems = check_document(text, path, SCHEMA)
     messages = [str(p) for p in problems] + _cross_checks(values, path)
     if messages:
         head = f"config: {len(messages)} problem(s) in {path}"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,17 @@ from slipway.engine.connection import engine_connection
 from slipway.graph import GraphResult, StepRecord, run_graph
 from slipway.source import SOURCE_EXCLUDES, source_info
 
-__all__ = ["BuildOptions", "GitopsOptions", "PromoteOptions", "run_build", "run_history", "run_promote", "run_rollback"]
+__all__ = [
+    "BuildOptions",
+    "GitopsOptions",
+    "PromoteOptions",
+    "run_build",
+    "run_build_and_propose",
+    "run_history",
+    "run_plan",
+    "run_promote",
+    "run_rollback",
+]
 
 
 @dataclass(frozen=True)
@@ -27,11 +38,10 @@ class BuildOptions:
     cache_suffix: str = ""
 
 
-async def run_build(
-    options: BuildOptions, on_change: Callable[[StepRecord], None] | None = None
-) -> tuple[AppConfig, GraphResult]:
-    """Run the build graph (test, build, scan, render, validate, publish) for one app."""
-    from slipway.graphs import BuildRequest, build_steps, preflight  # noqa: PLC0415
+@contextlib.asynccontextmanager
+async def _build_request(options: BuildOptions) -> AsyncIterator[tuple[AppConfig, Any]]:
+    """Check everything checkable offline, then connect and yield the BuildRequest."""
+    from slipway.graphs import BuildRequest, preflight  # noqa: PLC0415
 
     config = load_config(options.source)
     info = source_info(options.source, options.revision)
@@ -40,7 +50,7 @@ async def run_build(
     async with engine_connection():
         from dagger import dag  # noqa: PLC0415
 
-        request = BuildRequest(
+        yield config, BuildRequest(
             config=config,
             source=dag.host().directory(str(options.source.resolve()), exclude=SOURCE_EXCLUDES),
             env=env.name,
@@ -51,8 +61,43 @@ async def run_build(
             allow_custom_tag=options.allow_custom_tag,
             cache_suffix=options.cache_suffix,
         )
-        result = await run_graph(build_steps(request), on_change)
-    return config, result
+
+
+async def run_build(
+    options: BuildOptions, on_change: Callable[[StepRecord], None] | None = None
+) -> tuple[AppConfig, GraphResult]:
+    """Run the build graph (test, build, scan, render, validate, publish) for one app."""
+    from slipway.graphs import build_steps  # noqa: PLC0415
+
+    async with _build_request(options) as (config, request):
+        return config, await run_graph(build_steps(request), on_change)
+
+
+def _target(gitops: GitopsOptions, tools: dict[str, str]) -> Any:
+    from slipway.propose import GitopsTarget  # noqa: PLC0415
+
+    return GitopsTarget(git_remote(gitops, tools), gitops.token, gitops.forge)
+
+
+async def run_build_and_propose(
+    options: BuildOptions, gitops: GitopsOptions, on_change: Callable[[StepRecord], None] | None = None
+) -> tuple[AppConfig, Any]:
+    """The build graph, publish, and the promotion pull request for the first environment."""
+    from slipway.propose import build_and_propose  # noqa: PLC0415
+
+    async with _build_request(options) as (config, request):
+        target = _target(gitops, dict(config.tools))
+        return config, await build_and_propose(request, target, on_change)
+
+
+async def run_plan(
+    options: BuildOptions, gitops: GitopsOptions, on_change: Callable[[StepRecord], None] | None = None
+) -> tuple[AppConfig, Any]:
+    """Everything up to the pull request, nothing pushed: the gates and each env's diffs."""
+    from slipway.propose import plan  # noqa: PLC0415
+
+    async with _build_request(options) as (config, request):
+        return config, await plan(request, _target(gitops, dict(config.tools)), on_change)
 
 
 @dataclass(frozen=True)

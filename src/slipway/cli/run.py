@@ -4,12 +4,37 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from slipway.cli.console import info, result
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from slipway.graph import GraphResult, StepRecord
+
 run_app = typer.Typer(help="Run a pipeline function on the engine.", no_args_is_help=True)
+
+
+def progress(*, as_json: bool) -> Callable[[StepRecord], None] | None:
+    """A per-stage progress printer for people (none for --json)."""
+    from slipway.report import step_line  # noqa: PLC0415
+
+    return None if as_json else (lambda rec: info(step_line(rec)))
+
+
+def finish(outcome: GraphResult, *, as_json: bool) -> None:
+    """Show each failed stage's output and error line; exit 1 when any stage failed."""
+    for failed in outcome.failures:
+        details = getattr(failed.error, "details", "")
+        if details and not as_json:
+            info(f"--- {failed.name} output ---\n{details}\n---")
+    if not outcome.ok:
+        for failed in outcome.failures:
+            info(f"error: {failed.message}")
+        raise typer.Exit(1)
 
 
 @run_app.command("build")
@@ -25,21 +50,13 @@ def build_cmd(
     import anyio  # noqa: PLC0415
 
     from slipway.pipelines import BuildOptions, run_build  # noqa: PLC0415
-    from slipway.report import graph_json, step_line  # noqa: PLC0415
+    from slipway.report import graph_json  # noqa: PLC0415
 
     options = BuildOptions(source, env, revision, tag, allow_custom_tag)
-    on_change = None if as_json else (lambda rec: info(step_line(rec)))
-    config, outcome = anyio.run(run_build, options, on_change)
+    config, outcome = anyio.run(run_build, options, progress(as_json=as_json))
     if as_json:
         result(json.dumps(graph_json(outcome), indent=2))
-    for failed in outcome.failures:
-        details = getattr(failed.error, "details", "")
-        if details and not as_json:
-            info(f"--- {failed.name} output ---\n{details}\n---")
-    if not outcome.ok:
-        for failed in outcome.failures:
-            info(f"error: {failed.message}")
-        raise typer.Exit(1)
+    finish(outcome, as_json=as_json)
     if not as_json:
         result(f"Image: {outcome.steps['publish'].evidence}")
         info(f"{config.app}: all stages passed in {outcome.wall_s:.1f}s")
@@ -115,3 +132,32 @@ def rollback_cmd(
     info(f"rollback: reverted {outcome.reverted[:12]} with {outcome.commit[:12]} on {outcome.branch}")
     if outcome.pull_request is not None:
         result(f"PR: {outcome.pull_request.url}")
+
+
+@run_app.command("build-and-propose")
+def build_and_propose_cmd(
+    source: Path = typer.Option(..., "--source", help="The application directory (has slipway.yaml)."),
+    repo: str = REPO_OPT,
+    token: str = TOKEN_OPT,
+    revision: str = typer.Option("", "--revision", help="Commit SHA (default: the checkout's HEAD)."),
+    base: str = BASE_OPT,
+    forge: str = FORGE_OPT,
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),  # noqa: FBT001
+) -> None:
+    """Build, gate and publish the app, then open the promotion PR for its first environment."""
+    import anyio  # noqa: PLC0415
+
+    from slipway.pipelines import BuildOptions, run_build_and_propose  # noqa: PLC0415
+    from slipway.report import evidence_json, graph_json  # noqa: PLC0415
+
+    gitops = _gitops(repo, token, base, forge)
+    _, outcome = anyio.run(run_build_and_propose, BuildOptions(source, revision=revision), gitops,
+                           progress(as_json=as_json))  # fmt: skip
+    if as_json:
+        promotion = evidence_json(outcome.promotion) if outcome.promotion else None
+        result(json.dumps({"graph": graph_json(outcome.graph), "promotion": promotion}, indent=2))
+    finish(outcome.graph, as_json=as_json)
+    if not as_json:
+        result(f"Image: {outcome.graph.steps['publish'].evidence}")
+        pr = outcome.promotion.pull_request
+        result(f"PR: {pr.url if pr else '(none: ' + outcome.promotion.status + ')'}")

@@ -24,7 +24,10 @@ def point_client_at_engine(settings: EngineSettings | None = None) -> EngineSett
 
 @contextlib.asynccontextmanager
 async def engine_connection(log_output: TextIO | None = None) -> AsyncIterator[None]:
-    """Open a connection on `dagger.dag`; fail with an EngineError saying what to do."""
+    """Open a connection on `dagger.dag`; fail with an EngineError saying what to do.
+
+    Engine progress goes to `log_output`, else to the file `SLIPWAY_ENGINE_LOG` names, if any.
+    """
     point_client_at_engine()
     cli = Path(os.environ["_EXPERIMENTAL_DAGGER_CLI_BIN"])
     if not cli.is_file():
@@ -34,6 +37,8 @@ async def engine_connection(log_output: TextIO | None = None) -> AsyncIterator[N
     import dagger  # noqa: PLC0415  (kept out of CLI start-up)
 
     async with contextlib.AsyncExitStack() as stack:
+        if log_output is None and (log_path := os.environ.get("SLIPWAY_ENGINE_LOG")):
+            log_output = stack.enter_context(Path(log_path).open("a"))  # noqa: ASYNC230
         try:
             await stack.enter_async_context(dagger.connection(dagger.Config(log_output=log_output)))
         except (dagger.DaggerError, OSError) as exc:

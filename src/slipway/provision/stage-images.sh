@@ -70,3 +70,53 @@ publish golang library/golang "${GO_VERSION%.*}-bookworm" \
   "$(echo "$base_hash $GO_VERSION $(hash_of "$IMAGES_DIR/golang.Dockerfile")")" build_golang
 publish node library/node "${NODE_VERSION%%.*}-bookworm-slim" \
   "$(echo "$base_hash $NODE_VERSION $NPM_VERSION $(hash_of "$IMAGES_DIR/node.Dockerfile")")" build_node
+
+# --- slipway-tools/*: one image per pipeline tool, built from tool-binaries.sh's output ---
+TOOLS="$SLIPWAY_CACHE/tools"
+K8S_SCHEMA_VERSION="${K8S_SCHEMA_VERSION:-1.30.0}"
+TRIVY_FIXTURE="${SLIPWAY_TRIVY_FIXTURE:-$(cd "$PROVISION_DIR/../../.." && pwd)/tools/trivydb/fixtures/planted.yaml}"
+SHARE=/usr/local/share/slipway
+TABLE="$SLIPWAY_CACHE/tool-images.json"
+declare -A TOOL_ENV=(
+  [kubeconform]="KUBECONFORM_SCHEMA_LOCATION=$SHARE/k8s-schemas/v$K8S_SCHEMA_VERSION/v$K8S_SCHEMA_VERSION-local{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json"
+  [trivy]="TRIVY_CACHE_DIR=$SHARE/trivy TRIVY_SKIP_DB_UPDATE=true TRIVY_SKIP_JAVA_DB_UPDATE=true TRIVY_OFFLINE_SCAN=true TRIVY_SKIP_VERSION_CHECK=true TRIVY_DISABLE_TELEMETRY=true TRIVY_NO_PROGRESS=true"
+)
+
+tool_version() { cut -d= -f2 "$TOOLS/bin/.stamps/$1"; }
+
+tool_context() { # TOOL DIR: lay out bin/ and share/ for the tool image
+  local tool=$1 ctx=$2
+  rm -rf "$ctx"; mkdir -p "$ctx/bin" "$ctx/share"
+  [ "$tool" = git ] || cp "$TOOLS/bin/$tool" "$ctx/bin/"
+  case "$tool" in
+    kubeconform) cp -r "$TOOLS/k8s-schemas" "$ctx/share/k8s-schemas" ;;
+    trivy) "$TOOLS/bin/trivydb-gen" -fixture "$TRIVY_FIXTURE" -out "$ctx/share/trivy" ;;
+  esac
+  cp "$IMAGES_DIR/tool.Dockerfile" "$ctx/Dockerfile"
+  if [ -n "${TOOL_ENV[$tool]:-}" ]; then
+    printf 'ENV' >>"$ctx/Dockerfile"
+    for kv in ${TOOL_ENV[$tool]}; do printf ' %s="%s"' "${kv%%=*}" "${kv#*=}" >>"$ctx/Dockerfile"; done
+    echo >>"$ctx/Dockerfile"
+  fi
+}
+
+build_tool() { # REF INPUTS (TOOL from $CURRENT_TOOL)
+  local ctx="$CTX_ROOT/tool-$CURRENT_TOOL"
+  tool_context "$CURRENT_TOOL" "$ctx"
+  docker_build "$ctx/Dockerfile" "$ctx" "$1" "$2"
+}
+
+table="{"
+for CURRENT_TOOL in helm kustomize kubeconform conftest trivy git; do
+  if [ "$CURRENT_TOOL" = git ]; then version="2.39-bookworm"; else version=$(tool_version "$CURRENT_TOOL"); fi
+  inputs="$base_hash $CURRENT_TOOL=$version $(hash_of "$IMAGES_DIR/tool.Dockerfile") ${TOOL_ENV[$CURRENT_TOOL]:-}"
+  case "$CURRENT_TOOL" in
+    trivy) inputs="$inputs $(hash_of "$TRIVY_FIXTURE" "$TOOLS/bin/.stamps/trivydb-gen")" ;;
+    kubeconform) inputs="$inputs $(cat "$TOOLS/bin/.stamps/k8s-schemas")" ;;
+  esac
+  publish "tool-$CURRENT_TOOL" "slipway-tools/$CURRENT_TOOL" "$version" \
+    "$(echo "$inputs" | sha256sum | cut -c1-16)" build_tool
+  table="$table\"$CURRENT_TOOL\": \"localhost:$REGISTRY_PORT/slipway-tools/$CURRENT_TOOL:$version\", "
+done
+echo "${table%, }}" | python3 -m json.tool >"$TABLE.tmp" && mv "$TABLE.tmp" "$TABLE"
+echo "==> tool image table: $TABLE"

@@ -1,0 +1,110 @@
+"""Promotion latency against raw git (clone, sed, commit, push) in the same run, and 8 racing
+promotions of different apps to one repository. Needs the local Gitea (`make services`)."""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import anyio
+import httpx
+
+from common import ROOT, write_result
+from slipway.pipelines import GitopsOptions, PromoteOptions, run_promote
+
+CONCURRENT = 8
+REPO = "localhost:5000/slipway-examples/web-api"
+
+
+def _forge() -> tuple[str, str]:
+    cache = Path(os.environ.get("SLIPWAY_CACHE", Path.home() / ".cache" / "slipway"))
+    port = os.environ.get("SLIPWAY_GITEA_PORT", "3000")
+    return f"http://127.0.0.1:{port}", (cache / "gitea" / "token").read_text().strip()
+
+
+def _git(token: str, cwd: Path, *args: str) -> None:
+    header = base64.b64encode(f"slipway:{token}".encode()).decode()
+    subprocess.run(
+        ["git", "-c", f"http.extraHeader=Authorization: Basic {header}", "-c", "user.name=bench",
+         "-c", "user.email=bench@example.com", *args],
+        cwd=cwd, check=True, capture_output=True,
+    )  # fmt: skip
+
+
+def _seed(url: str, token: str, work: Path, apps: int) -> str:
+    name = f"bench-{uuid.uuid4().hex[:8]}"
+    resp = httpx.post(f"{url}/api/v1/user/repos", json={"name": name, "default_branch": "main"},
+                      headers={"Authorization": f"token {token}"}, timeout=30)  # fmt: skip
+    resp.raise_for_status()
+    src = work / name
+    shutil.copytree(ROOT / "examples" / "gitops", src)
+    for i in range(1, apps + 1):
+        shutil.copytree(src / "apps" / "web-api", src / "apps" / f"app-{i}")
+    _git(token, src, "init", "-q", "-b", "main")
+    _git(token, src, "add", "-A")
+    _git(token, src, "commit", "-qm", "seed")
+    _git(token, src, "push", "-q", f"{url}/slipway/{name}.git", "main")
+    return f"{url}/slipway/{name}.git"
+
+
+def _raw_git(repo: str, token: str, work: Path, tag: str) -> float:
+    start = time.perf_counter()
+    dest = work / f"raw-{uuid.uuid4().hex[:6]}"
+    _git(token, work, "clone", "-q", repo, str(dest))
+    values = dest / "apps/web-api/overlays/dev/values.yaml"
+    subprocess.run(["sed", "-i", f"s/^  tag: .*/  tag: \"{tag}\"/", str(values)], check=True)
+    _git(token, dest, "commit", "-qam", f"Promote web-api {tag} to dev")
+    _git(token, dest, "push", "-q", "origin", "main")
+    return time.perf_counter() - start
+
+
+async def main() -> None:
+    url, token = _forge()
+    os.environ["SLIPWAY_BENCH_TOKEN"] = token
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        repo = _seed(url, token, work, CONCURRENT)
+        gitops = GitopsOptions(repo, token)
+        # Warm the engine's image and connection once, outside the measurement.
+        await run_promote(PromoteOptions(gitops, "staging", app="web-api", image=f"{REPO}:{'0' * 39}1", direct_push=True))
+        start = time.perf_counter()
+        await run_promote(PromoteOptions(gitops, "dev", app="web-api", image=f"{REPO}:{'a' * 40}", direct_push=True))
+        promote_s = time.perf_counter() - start
+        raw_s = _raw_git(repo, token, work, "b" * 40)
+
+        landed: list[str] = []
+
+        async def one(i: int) -> None:
+            result = await run_promote(
+                PromoteOptions(gitops, "dev", app=f"app-{i}", image=f"{REPO}:{str(i) * 40}", direct_push=True)
+            )
+            if result.status == "landed":
+                landed.append(result.commit)
+
+        start = time.perf_counter()
+        async with anyio.create_task_group() as tg:
+            for i in range(1, CONCURRENT + 1):
+                tg.start_soon(one, i)
+        concurrent_s = time.perf_counter() - start
+    write_result("promote", {
+        "promote_s": round(promote_s, 2),
+        "raw_git_s": round(raw_s, 2),
+        "ratio_vs_raw_git": round(promote_s / raw_s, 2),
+        "concurrent_promotions": CONCURRENT,
+        "landed": len(landed),
+        "concurrent_wall_s": round(concurrent_s, 2),
+        "goal_ratio_vs_raw_git": 1.5,
+    })
+    if len(landed) != CONCURRENT:
+        sys.exit(f"only {len(landed)} of {CONCURRENT} promotions landed")
+
+
+if __name__ == "__main__":
+    anyio.run(main)

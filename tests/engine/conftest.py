@@ -1,0 +1,92 @@
+"""Engine-test fixtures for GitOps: the local Gitea, and a fresh seeded repository per test."""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+import subprocess
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+GITEA_SH = ROOT / "src" / "slipway" / "provision" / "gitea.sh"
+
+
+@dataclass(frozen=True)
+class Forge:
+    url: str
+    token: str
+    token_env: str = "SLIPWAY_TEST_GITEA_TOKEN"
+
+    def api(self) -> httpx.Client:
+        return httpx.Client(
+            base_url=f"{self.url}/api/v1", headers={"Authorization": f"token {self.token}"}, timeout=30
+        )
+
+    def git(self, cwd: Path, *args: str) -> str:
+        header = base64.b64encode(f"slipway:{self.token}".encode()).decode()
+        proc = subprocess.run(
+            ["git", "-c", f"http.extraHeader=Authorization: Basic {header}",
+             "-c", "user.name=seed", "-c", "user.email=seed@example.com", *args],
+            cwd=cwd, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+
+@pytest.fixture(scope="session")
+def forge() -> Forge:
+    """The real Gitea the project provisions (started here when it is not running)."""
+    proc = subprocess.run(["bash", str(GITEA_SH), "up"], capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        message = f"gitea could not start: {proc.stdout[-1000:]}{proc.stderr[-1000:]}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    cache = Path(os.environ.get("SLIPWAY_CACHE", Path.home() / ".cache" / "slipway"))
+    port = os.environ.get("SLIPWAY_GITEA_PORT", "3000")
+    forge = Forge(f"http://127.0.0.1:{port}", (cache / "gitea" / "token").read_text().strip())
+    os.environ[forge.token_env] = forge.token
+    return forge
+
+
+@dataclass(frozen=True)
+class GitopsRepo:
+    name: str
+    url: str
+    checkout: Path
+
+    def pull(self, forge: Forge) -> Path:
+        forge.git(self.checkout, "fetch", "-q", "origin")
+        forge.git(self.checkout, "reset", "-q", "--hard", "origin/main")
+        return self.checkout
+
+
+def seed_repo(forge: Forge, tmp_path: Path, extra_apps: int = 0) -> GitopsRepo:
+    """A new repository on the forge holding examples/gitops (plus app-1..N copies of web-api)."""
+    name = f"gitops-{uuid.uuid4().hex[:10]}"
+    with forge.api() as api:
+        resp = api.post("/user/repos", json={"name": name, "auto_init": False, "default_branch": "main"})
+        assert resp.status_code == 201, resp.text
+    work = tmp_path / name
+    shutil.copytree(ROOT / "examples" / "gitops", work)
+    for i in range(1, extra_apps + 1):
+        shutil.copytree(work / "apps" / "web-api", work / "apps" / f"app-{i}")
+    url = f"{forge.url}/slipway/{name}.git"
+    forge.git(work, "init", "-q", "-b", "main")
+    forge.git(work, "add", "-A")
+    forge.git(work, "commit", "-qm", "Seed GitOps repository")
+    forge.git(work, "remote", "add", "origin", url)
+    forge.git(work, "push", "-q", "origin", "main")
+    return GitopsRepo(name, url, work)
+
+
+@pytest.fixture
+def gitops_repo(forge: Forge, tmp_path: Path) -> Iterator[GitopsRepo]:
+    yield seed_repo(forge, tmp_path)
