@@ -14,7 +14,7 @@ from slipway.toolchain import ToolImages
 if TYPE_CHECKING:
     import dagger
 
-__all__ = ["BuildRequest", "build_steps", "preflight"]
+__all__ = ["BuildRequest", "build_steps", "preflight", "request_from_directory"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,31 @@ def preflight(
         publish.PublishConfig(config.repository, tag, protected, allow_custom_tag)
     )
     return tools, target
+
+
+async def request_from_directory(
+    source: dagger.Directory,
+    revision: str,
+    *,
+    env: str = "",
+    created: str = "",
+    source_url: str = "",
+    tag: str = "",
+    registry_auth: publish.RegistryAuth | None = None,
+) -> BuildRequest:
+    """A BuildRequest for a source directory already in the engine (its slipway.yaml inside)."""
+    from pathlib import Path  # noqa: PLC0415
+
+    from slipway.config import parse_config  # noqa: PLC0415
+
+    config = parse_config(await source.file("slipway.yaml").contents(), Path("slipway.yaml"))
+    env_name = env or config.environments[0].name
+    preflight(config, env_name, tag or revision)
+    return BuildRequest(
+        config=config, source=source, env=env_name, revision=revision,
+        created=created or "1970-01-01T00:00:00Z", source_url=source_url or "unknown",
+        tag=tag, registry_auth=registry_auth,
+    )  # fmt: skip
 
 
 def build_steps(req: BuildRequest, *, with_publish: bool = True) -> list[Step]:

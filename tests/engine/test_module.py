@@ -13,8 +13,21 @@ async def test_module_type_definitions_are_accepted(engine: EngineSettings) -> N
     from slipway_module import Slipway
 
     # What the runtime's `register()` computes before writing it to the engine's type-def file.
+    from dagger import dag
+
     module_id = await Slipway.__dagger_module__._typedefs()  # noqa: SLF001
-    assert module_id, "the engine returned no module ID for the type definitions"
+    module = dag.load_module_from_id(module_id)
+    objects = await module.objects()
+    main = [o.as_object() for o in objects]
+    names = {await o.name() for o in main}
+    assert "Slipway" in names
+    slipway = [o for o in main if await o.name() == "Slipway"][0]
+    functions = {await f.name(): await f.description() for f in await slipway.functions()}
+    assert set(functions) >= {
+        "test", "build", "scan", "render", "validate", "publish",
+        "buildAndPropose", "promote", "rollback", "plan",
+    }
+    assert all(desc.strip() for desc in functions.values()), "every function needs a docstring"
 
 
 async def test_version_function_reports_the_engine(engine: EngineSettings) -> None:

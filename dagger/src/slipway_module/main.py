@@ -1,13 +1,50 @@
-"""The module's one object; every function delegates to `slipway`."""
+"""The module's one object: thin functions over the slipway library."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 import dagger
-from dagger import Doc, dag, function, object_type
+from dagger import DefaultPath, Doc, Ignore, dag, function, object_type
 
 from slipway.engine.probe import engine_version
+from slipway.gitops.forges import RepoRef, forge_for
+from slipway.gitops.repo import GitRemote
+from slipway.graph import run_graph
+from slipway.graphs import BuildRequest, build_steps, request_from_directory
+from slipway.propose import GitopsTarget
+from slipway.stages import build as build_stage
+from slipway.stages import publish as publish_stage
+from slipway.toolchain import ToolImages
+
+# Allowlist: what an application's source needs; everything else stays on the caller's disk.
+SOURCE_IGNORE = [
+    "*",
+    "!slipway.yaml", "!Dockerfile", "!*.Dockerfile", "!.dockerignore", "!.trivyignore",
+    "!go.mod", "!go.sum", "!**/*.go", "!package.json", "!package-lock.json",
+    "!**/*.js", "!**/*.mjs", "!**/*.ts", "!**/*.json", "!**/*.html", "!**/*.css",
+    "!chart/**", "!deploy/**", "!policy/**", "!internal/**", "!cmd/**", "!pkg/**",
+    "!lib/**", "!src/**", "!test/**", "!public/**",
+    "**/node_modules", "**/.git",
+]  # fmt: skip
+
+Source = Annotated[
+    dagger.Directory,
+    Doc("application source with slipway.yaml"),
+    DefaultPath("."),
+    Ignore(SOURCE_IGNORE),
+]
+Revision = Annotated[str, Doc("the commit SHA being built (e.g. $GITHUB_SHA)")]
+Env = Annotated[str, Doc("environment name from slipway.yaml (default: the first)")]
+RepoUrl = Annotated[str, Doc("GitOps repository URL, https://host/owner/repo.git")]
+Token = Annotated[dagger.Secret, Doc("git/forge token for the GitOps repository")]
+
+
+async def _target(repo: str, token: dagger.Secret, base: str, forge: str) -> GitopsTarget:
+    plain = await token.plaintext()
+    client = forge_for(RepoRef.from_url(repo), plain, forge)
+    image = ToolImages.resolve()["git"]
+    return GitopsTarget(GitRemote(repo, client.username, token, image, base), plain, forge)
 
 
 @object_type
@@ -21,8 +58,175 @@ class Slipway:
 
     @function
     def base(
-        self,
-        image: Annotated[str, Doc("base image reference")] = "debian:bookworm",
+        self, image: Annotated[str, Doc("base image reference")] = "debian:bookworm"
     ) -> dagger.Container:
         """Return the base container the stages start from."""
         return dag.container().from_(image)
+
+    async def _request(self, source: dagger.Directory, revision: str, env: str = "") -> BuildRequest:
+        return await request_from_directory(source, revision, env=env)
+
+    async def _step(self, request: BuildRequest, name: str) -> object:
+        steps = {s.name: s for s in build_steps(request, with_publish=False)}
+        wanted = [s for s in steps.values() if s.name == name or s.name in steps[name].needs]
+        result = await run_graph(wanted)
+        if not result.ok:
+            raise result.failures[0].error  # type: ignore[misc]
+        return result.steps[name].evidence
+
+    @function
+    async def test(self, source: Source, revision: Revision = "0" * 40) -> str:
+        """Run the app's unit tests; return the tail of their output."""
+        evidence = await self._step(await self._request(source, revision), "test")
+        return evidence.output  # type: ignore[attr-defined]
+
+    @function
+    async def build(self, source: Source, revision: Revision) -> dagger.Container:
+        """Build the app's Dockerfile into an image labelled with its revision."""
+        req = await self._request(source, revision)
+        conf = build_stage.BuildConfig(
+            req.config.build.dockerfile, req.config.build.context, revision, req.created, req.source_url
+        )
+        return build_stage.build_image(source, conf)
+
+    @function
+    async def scan(self, source: Source, revision: Revision) -> dagger.Container:
+        """Build and scan the image; return it when the severity gate passes."""
+        req = await self._request(source, revision)
+        await self._step(req, "scan")
+        return (await self._step(req, "build")).image  # type: ignore[attr-defined]
+
+    @function
+    async def render(self, source: Source, revision: Revision, env: Env = "") -> dagger.File:
+        """Render the environment's manifests with the image tagged by the revision."""
+        evidence = await self._step(await self._request(source, revision, env), "render")
+        return evidence.manifests  # type: ignore[attr-defined]
+
+    @function
+    async def validate(self, source: Source, revision: Revision, env: Env = "") -> dagger.File:
+        """Render and validate (kubeconform -strict, conftest); return the validated manifests."""
+        req = await self._request(source, revision, env)
+        await self._step(req, "validate")
+        return (await self._step(req, "render")).manifests  # type: ignore[attr-defined]
+
+    @function
+    async def publish(
+        self,
+        source: Source,
+        revision: Revision,
+        registry_username: Annotated[str, Doc("registry user (with a password)")] = "",
+        registry_password: Annotated[dagger.Secret | None, Doc("registry password or token")] = None,
+    ) -> Annotated[str, Doc("repository:<sha>@sha256:...")]:
+        """Run every gate, then push the image under the commit SHA; return the pinned reference."""
+        auth = publish_stage.RegistryAuth(registry_username, registry_password) if registry_password else None
+        req = await request_from_directory(source, revision, registry_auth=auth)
+        result = await run_graph(build_steps(req))
+        if not result.ok:
+            raise result.failures[0].error  # type: ignore[misc]
+        return str(result.steps["publish"].evidence)
+
+    @function
+    async def build_and_propose(
+        self,
+        source: Source,
+        revision: Revision,
+        gitops_repo: RepoUrl,
+        gitops_token: Token,
+        registry_username: Annotated[str, Doc("registry user (with a password)")] = "",
+        registry_password: Annotated[dagger.Secret | None, Doc("registry password or token")] = None,
+        base: Annotated[str, Doc("GitOps default branch")] = "main",
+        forge: Annotated[str, Doc("gitea | github | gitlab (default: from the URL)")] = "",
+    ) -> Annotated[str, Doc("Image: and PR: lines")]:
+        """Test, build, scan, validate and publish, then open the PR for the first environment."""
+        from slipway.propose import build_and_propose  # noqa: PLC0415
+
+        auth = publish_stage.RegistryAuth(registry_username, registry_password) if registry_password else None
+        req = await request_from_directory(source, revision, registry_auth=auth)
+        outcome = await build_and_propose(req, await _target(gitops_repo, gitops_token, base, forge))
+        if not outcome.graph.ok:
+            raise outcome.graph.failures[0].error  # type: ignore[misc]
+        pr = outcome.promotion.pull_request if outcome.promotion else None
+        return f"Image: {outcome.graph.steps['publish'].evidence}\nPR: {pr.url if pr else 'none'}\n"
+
+    @function
+    async def promote(
+        self,
+        app: Annotated[str, Doc("application name")],
+        env: Annotated[str, Doc("environment to promote to")],
+        gitops_repo: RepoUrl,
+        gitops_token: Token,
+        image: Annotated[str, Doc("image reference (repo:<sha>[@sha256:...])")] = "",
+        from_env: Annotated[str, Doc("promote the image this environment runs")] = "",
+        protected: Annotated[bool, Doc("the environment needs a reviewed PR")] = False,
+        direct_push: Annotated[bool, Doc("push to the base branch (unprotected only)")] = False,
+        base: Annotated[str, Doc("GitOps default branch")] = "main",
+        forge: Annotated[str, Doc("gitea | github | gitlab (default: from the URL)")] = "",
+    ) -> Annotated[str, Doc("status and PR URL")]:
+        """Write an image into the environment's values file: a pull request or a direct push."""
+        from slipway.gitops.promote import (  # noqa: PLC0415
+            PromoteRequest,
+            check_promotion,
+            current_image,
+            promote,
+            values_path_for,
+        )
+
+        target = await _target(gitops_repo, gitops_token, base, forge)
+        template = "apps/{app}/overlays/{env}/values.yaml"
+        protected = protected or env in ("prod", "production")
+        if from_env:
+            ref = await current_image(target.remote, values_path_for(template, app, from_env), "image.tag", "image.digest")
+        else:
+            ref = check_promotion(image, env=env, protected=protected, direct_push=direct_push)
+        check_promotion(str(ref), env=env, protected=protected, direct_push=direct_push)
+        outcome = await promote(PromoteRequest(
+            app=app, env=env, protected=protected, image=ref, remote=target.remote,
+            forge_token=target.forge_token, values_path=values_path_for(template, app, env),
+            direct_push=direct_push, forge_kind=forge,
+        ))  # fmt: skip
+        pr = outcome.pull_request
+        return f"{outcome.status} {outcome.branch} {outcome.commit}\nPR: {pr.url if pr else 'none'}\n"
+
+    @function
+    async def rollback(
+        self,
+        app: Annotated[str, Doc("application name")],
+        env: Annotated[str, Doc("environment to roll back")],
+        gitops_repo: RepoUrl,
+        gitops_token: Token,
+        protected: Annotated[bool, Doc("the environment needs a reviewed PR")] = False,
+        base: Annotated[str, Doc("GitOps default branch")] = "main",
+        forge: Annotated[str, Doc("gitea | github | gitlab (default: from the URL)")] = "",
+    ) -> Annotated[str, Doc("the reverted promotion and the revert")]:
+        """Revert the newest promotion of the app to the environment."""
+        from slipway.gitops.rollback import rollback  # noqa: PLC0415
+
+        target = await _target(gitops_repo, gitops_token, base, forge)
+        outcome = await rollback(
+            target.remote, app, env, protected=protected or env in ("prod", "production"),
+            forge_token=target.forge_token, forge_kind=forge,
+        )  # fmt: skip
+        pr = outcome.pull_request
+        return f"reverted {outcome.reverted} with {outcome.commit}\nPR: {pr.url if pr else 'none'}\n"
+
+    @function
+    async def plan(
+        self,
+        source: Source,
+        revision: Revision,
+        gitops_repo: RepoUrl,
+        gitops_token: Token,
+        base: Annotated[str, Doc("GitOps default branch")] = "main",
+        forge: Annotated[str, Doc("gitea | github | gitlab (default: from the URL)")] = "",
+    ) -> Annotated[str, Doc("the image that would be pushed and each environment's diffs")]:
+        """Run the gates and show every environment's values and manifest diffs; push nothing."""
+        from slipway.propose import plan  # noqa: PLC0415
+
+        req = await request_from_directory(source, revision)
+        graph, image, plans = await plan(req, await _target(gitops_repo, gitops_token, base, forge))
+        if not graph.ok:
+            raise graph.failures[0].error  # type: ignore[misc]
+        parts = [f"Would push: {image}"]
+        for p in plans:
+            parts += [f"## {p.env}: {p.values_path}", p.values_diff, f"## {p.env} manifests", p.manifests_diff]
+        return "\n".join(parts)
