@@ -105,10 +105,17 @@ cmd_build() {
 healthy() { curl -fsS -m 3 -o /dev/null "$GITEA_URL/api/healthz" 2>/dev/null; }
 
 running_pid() { # the pid of our server, if it runs (a stale pid file or a reused pid is not)
-  local pid
+  local pid exe
   pid=$(cat "$GITEA_PID" 2>/dev/null) || return 1
-  [ -n "$pid" ] && [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$(readlink -f "$GITEA_BIN")" ] \
-    && echo "$pid"
+  exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 1
+  case "${exe% (deleted)}" in
+    "$(readlink -f "$GITEA_HOME")"/v*/gitea) echo "$pid" ;; # any version we built, even if rebuilt since
+    *) return 1 ;;
+  esac
+}
+
+running_current_build() { # pid -> true if it runs the binary of $GITEA_VERSION as it is now
+  [ "$(readlink "/proc/$1/exe")" = "$(readlink -f "$GITEA_BIN")" ]
 }
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$GITEA_PORT") 2>/dev/null; }
@@ -126,10 +133,9 @@ write_secrets() { # once: Gitea would otherwise write them into app.ini, which `
   (
     umask 077
     {
-      echo "INTERNAL_TOKEN=$("$GITEA_BIN" generate secret INTERNAL_TOKEN)"
-      echo "SECRET_KEY=$("$GITEA_BIN" generate secret SECRET_KEY)"
-      echo "JWT_SECRET=$("$GITEA_BIN" generate secret JWT_SECRET)"
-      echo "LFS_JWT_SECRET=$("$GITEA_BIN" generate secret LFS_JWT_SECRET)"
+      for key in INTERNAL_TOKEN SECRET_KEY JWT_SECRET LFS_JWT_SECRET; do
+        echo "$key='$("$GITEA_BIN" generate secret "$key")'"
+      done
     } >"$GITEA_SECRETS.new"
     mv "$GITEA_SECRETS.new" "$GITEA_SECRETS"
   )
@@ -222,8 +228,11 @@ ensure_admin() { # the admin user and a working token; neither is printed
   fi
   (
     umask 077
+    # --raw prints the token as the last line (a warning about running as root may precede it).
     gitea_cli admin user generate-access-token --username "$GITEA_USER" \
-      --token-name "slipway-$(date +%Y%m%d%H%M%S)-$RANDOM" --scopes all --raw >"$GITEA_TOKEN.new"
+      --token-name "slipway-$(date +%Y%m%d%H%M%S)-$RANDOM" --scopes all --raw \
+      | tail -n 1 >"$GITEA_TOKEN.new"
+    grep -qxE '[0-9a-f]{40}' "$GITEA_TOKEN.new" || { echo "generate-access-token printed no token" >&2; exit 1; }
     mv "$GITEA_TOKEN.new" "$GITEA_TOKEN"
   )
   token_works || { echo "the new token is refused by GET /api/v1/user" >&2; return 1; }
@@ -233,7 +242,7 @@ ensure_admin() { # the admin user and a working token; neither is printed
 start_server() {
   : >"$GITEA_LOG"
   GITEA_WORK_DIR="$GITEA_DATA" nohup "$GITEA_BIN" web --config "$GITEA_INI" \
-    --work-path "$GITEA_DATA" --pid "$GITEA_PID" >>"$GITEA_LOG" 2>&1 </dev/null &
+    --work-path "$GITEA_DATA" >>"$GITEA_LOG" 2>&1 </dev/null &
   local pid=$!
   echo "$pid" >"$GITEA_PID"
   echo "$GITEA_PORT" >"$GITEA_PORT_FILE"
@@ -259,6 +268,8 @@ cmd_up() {
   if pid=$(running_pid); then
     local port
     port=$(cat "$GITEA_PORT_FILE" 2>/dev/null || echo "?")
+    running_current_build "$pid" \
+      || gdie "already running (pid $pid) an older build ($(readlink "/proc/$pid/exe")); run: gitea.sh down, then up"
     [ "$port" = "$GITEA_PORT" ] || gdie "already running (pid $pid) on port $port, not $GITEA_PORT; run: gitea.sh down"
     healthy || gdie "running (pid $pid) but $GITEA_URL/api/healthz does not answer; see $GITEA_LOG"
     step gitea-admin ensure_admin
