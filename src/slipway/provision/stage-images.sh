@@ -78,7 +78,7 @@ TRIVY_FIXTURE="${SLIPWAY_TRIVY_FIXTURE:-$(cd "$PROVISION_DIR/../../.." && pwd)/t
 SHARE=/usr/local/share/slipway
 TABLE="$SLIPWAY_CACHE/tool-images.json"
 declare -A TOOL_ENV=(
-  [kubeconform]="KUBECONFORM_SCHEMA_LOCATION=$SHARE/k8s-schemas/v$K8S_SCHEMA_VERSION/v$K8S_SCHEMA_VERSION-local{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json"
+  [kubeconform]="KUBECONFORM_SCHEMA_LOCATION=$SHARE/k8s-schemas/v$K8S_SCHEMA_VERSION/v$K8S_SCHEMA_VERSION-local{{.StrictSuffix}}/{{.ResourceKind}}{{.KindSuffix}}.json"
   [trivy]="TRIVY_CACHE_DIR=$SHARE/trivy TRIVY_SKIP_DB_UPDATE=true TRIVY_SKIP_JAVA_DB_UPDATE=true TRIVY_OFFLINE_SCAN=true TRIVY_SKIP_VERSION_CHECK=true TRIVY_DISABLE_TELEMETRY=true TRIVY_NO_PROGRESS=true"
 )
 
