@@ -17,6 +17,7 @@ import anyio
 import httpx
 
 from common import ROOT, write_result
+from slipway.engine.connection import engine_connection
 from slipway.pipelines import GitopsOptions, PromoteOptions, run_promote
 
 CONCURRENT = 8
@@ -89,7 +90,7 @@ async def main() -> None:
                 landed.append(result.commit)
 
         start = time.perf_counter()
-        async with anyio.create_task_group() as tg:
+        async with engine_connection(), anyio.create_task_group() as tg:
             for i in range(1, CONCURRENT + 1):
                 tg.start_soon(one, i)
         concurrent_s = time.perf_counter() - start

@@ -22,12 +22,25 @@ def point_client_at_engine(settings: EngineSettings | None = None) -> EngineSett
     return settings
 
 
+class _Open:
+    depth = 0
+
+
 @contextlib.asynccontextmanager
 async def engine_connection(log_output: TextIO | None = None) -> AsyncIterator[None]:
     """Open a connection on `dagger.dag`; fail with an EngineError saying what to do.
 
-    Engine progress goes to `log_output`, else to the file `SLIPWAY_ENGINE_LOG` names, if any.
+    Inside an open connection (in any task of this process) this reuses it: to run several
+    pipelines concurrently, open one connection around all of them. Engine progress goes to
+    `log_output`, else to the file `SLIPWAY_ENGINE_LOG` names, if any.
     """
+    if _Open.depth:
+        _Open.depth += 1
+        try:
+            yield
+        finally:
+            _Open.depth -= 1
+        return
     point_client_at_engine()
     cli = Path(os.environ["_EXPERIMENTAL_DAGGER_CLI_BIN"])
     if not cli.is_file():
@@ -46,4 +59,8 @@ async def engine_connection(log_output: TextIO | None = None) -> AsyncIterator[N
                 f"could not connect to {os.environ['_EXPERIMENTAL_DAGGER_RUNNER_HOST']}: "
                 f"{exc} (run `slipway doctor`)"
             ) from exc
-        yield
+        _Open.depth = 1
+        try:
+            yield
+        finally:
+            _Open.depth = 0

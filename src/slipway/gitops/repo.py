@@ -89,7 +89,8 @@ def git_script(body: str) -> list[str]:
 
 
 def _unreachable(stage: str, url: str, output: str) -> StageError:
-    if "401" in output or "Authentication failed" in output or "403" in output:
+    refused = ("401", "403", "Authentication failed", "could not read Username")
+    if any(marker in output for marker in refused):
         why = "the forge refused the token (check it and its scopes)"
     elif "not found" in output.lower() or "404" in output:
         why = "repository not found (check the URL)"

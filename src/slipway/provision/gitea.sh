@@ -15,9 +15,10 @@
 # $SLIPWAY_CACHE/gitea/token)`; git over HTTP with user `slipway` and the token as password.
 source "$(dirname "$0")/lib.sh"
 
-# The newest release whose whole dependency graph the module proxy serves. 1.27 and later
-# moved to the module path gitea.dev, whose own modules (gitea.dev/sdk, gitea.dev/actions-proto-go)
-# the proxy refuses to fetch; v1.26.5 is refused ("This module version is not available").
+# The newest release whose whole dependency graph the module proxy serves. 1.27 declares the
+# module path gitea.dev and requires gitea.dev/sdk and gitea.dev/actions-proto-go, a host the
+# proxy refuses ("Go module host not permitted"), plus gitlab.com/gitlab-org/api/client-go/v2
+# v2.42.0 ("This module version is not available"); v1.26.5 itself is not available either.
 GITEA_VERSION="${GITEA_VERSION:-1.26.4}"
 GITEA_MODULE="code.gitea.io/gitea"
 GITEA_TAGS="sqlite sqlite_unlock_notify" # 1.26 and older: SQLite through cgo (mattn/go-sqlite3)
@@ -47,7 +48,7 @@ declare -A PINNED_SUMS=(
 
 # Gitea refuses to run as root unless told; on this single-user test machine the server only
 # listens on loopback, so running it as the invoking user (root included) is accepted.
-[ "$(id -u)" = 0 ] && export GITEA_I_AM_BEING_UNSAFE_RUNNING_AS_ROOT=true
+if [ "$(id -u)" = 0 ]; then export GITEA_I_AM_BEING_UNSAFE_RUNNING_AS_ROOT=true; fi
 
 gdie() { echo "slipway gitea: $*" >&2; exit 1; }
 
