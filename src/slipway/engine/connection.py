@@ -41,7 +41,7 @@ async def engine_connection(log_output: TextIO | None = None) -> AsyncIterator[N
         finally:
             _Open.depth -= 1
         return
-    point_client_at_engine()
+    settings = point_client_at_engine()
     cli = Path(os.environ["_EXPERIMENTAL_DAGGER_CLI_BIN"])
     if not cli.is_file():
         raise EngineError(
@@ -50,8 +50,12 @@ async def engine_connection(log_output: TextIO | None = None) -> AsyncIterator[N
     import dagger  # noqa: PLC0415  (kept out of CLI start-up)
 
     async with contextlib.AsyncExitStack() as stack:
-        if log_output is None and (log_path := os.environ.get("SLIPWAY_ENGINE_LOG")):
-            log_output = stack.enter_context(Path(log_path).open("a"))  # noqa: ASYNC230
+        if log_output is None:
+            # Always give the session's stderr somewhere to go: an undrained pipe fills up
+            # and the CLI then never exits when the connection closes.
+            log_path = Path(os.environ.get("SLIPWAY_ENGINE_LOG") or settings.logs_dir / "engine-session.log")
+            log_path.parent.mkdir(parents=True, exist_ok=True)
+            log_output = stack.enter_context(log_path.open("a"))  # noqa: ASYNC230
         try:
             await stack.enter_async_context(dagger.connection(dagger.Config(log_output=log_output)))
         except (dagger.DaggerError, OSError) as exc:

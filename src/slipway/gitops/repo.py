@@ -11,7 +11,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from slipway.errors import StageError
 from slipway.stages.engine_calls import exec_outcome, stage_errors, tail
@@ -52,9 +52,16 @@ class PushOutcome:
     attempts: int
 
 
+def _tunnel(dag: dagger.Client, parts: SplitResult) -> dagger.Service:
+    from dagger import PortForward  # noqa: PLC0415
+
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return dag.host().service([PortForward(backend=port, frontend=port)], host=parts.hostname)
+
+
 def git_container(remote: GitRemote) -> dagger.Container:
     """A git container holding the token as a secret and able to reach `remote.url`."""
-    from dagger import PortForward, dag  # noqa: PLC0415
+    from dagger import dag  # noqa: PLC0415
 
     ctr = (
         dag.container()
@@ -69,11 +76,8 @@ def git_container(remote: GitRemote) -> dagger.Container:
     parts = urlsplit(remote.url)
     if parts.hostname in _LOOPBACK:
         port = parts.port or (443 if parts.scheme == "https" else 80)
-        tunnel = dag.host().service(
-            [PortForward(backend=port, frontend=port)], host=parts.hostname
-        )
         origin = f"{parts.scheme}://{parts.netloc}/"
-        ctr = ctr.with_service_binding(_TUNNEL_ALIAS, tunnel).with_env_variable(
+        ctr = ctr.with_service_binding(_TUNNEL_ALIAS, _tunnel(dag, parts)).with_env_variable(
             "GIT_INSTEAD", f"url.{parts.scheme}://{_TUNNEL_ALIAS}:{port}/.insteadOf={origin}"
         )
     return ctr
@@ -146,7 +150,7 @@ async def push_commit(
     message: str,
     ref: str,
     rebase_onto_base: bool,
-    attempts: int = 8,
+    attempts: int = 16,
     stage: str = "promote",
 ) -> PushOutcome:
     """Run `prepare` (edits/reverts that commit) then push HEAD to `ref`, retrying when it races.
