@@ -28,6 +28,9 @@ unit: install
 test: services
 	@$(PY) -m pytest tests
 
+demo: services
+	@bash demo/run.sh
+
 bench: services
 	@cd bench && ../$(PY) startup_bench.py
 	@cd bench && ../$(PY) build_bench.py

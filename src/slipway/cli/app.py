@@ -11,6 +11,7 @@ from slipway.cli import console
 from slipway.cli.doctor import doctor
 from slipway.cli.engine import engine_app
 from slipway.cli.history import history
+from slipway.cli.init import init
 from slipway.cli.plan import plan
 from slipway.cli.run import run_app
 from slipway.errors import SlipwayError
@@ -24,6 +25,7 @@ app = typer.Typer(
 )
 app.command()(doctor)
 app.command()(history)
+app.command()(init)
 app.command()(plan)
 app.add_typer(engine_app, name="engine")
 app.add_typer(run_app, name="run")
