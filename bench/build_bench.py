@@ -7,8 +7,8 @@ import uuid
 from pathlib import Path
 
 import anyio
-
 from common import app_copy, commit, write_result
+
 from slipway.graph import GraphResult
 from slipway.pipelines import BuildOptions, run_build
 
@@ -35,18 +35,25 @@ async def main() -> None:
         commit(app, "one-line edit")
         edit = await _timed(app, suffix)
     critical = cold.critical_path_s()
-    write_result("build", {
-        "cold_s": round(cold.wall_s, 2),
-        "warm_s": round(warm.wall_s, 2),
-        "edit_s": round(edit.wall_s, 2),
-        "critical_path_s": round(critical, 2),
-        "wall_s": round(cold.wall_s, 2),
-        "warm_over_cold": round(warm.wall_s / cold.wall_s, 3),
-        "edit_over_cold": round(edit.wall_s / cold.wall_s, 3),
-        "wall_over_critical_path": round(cold.wall_s / critical, 3),
-        "cold_steps_s": {n: round(r.duration_s, 2) for n, r in cold.steps.items()},
-        "goals": {"warm_over_cold": 0.05, "edit_over_cold": 0.35, "wall_over_critical_path": 1.15},
-    })
+    write_result(
+        "build",
+        {
+            "cold_s": round(cold.wall_s, 2),
+            "warm_s": round(warm.wall_s, 2),
+            "edit_s": round(edit.wall_s, 2),
+            "critical_path_s": round(critical, 2),
+            "wall_s": round(cold.wall_s, 2),
+            "warm_over_cold": round(warm.wall_s / cold.wall_s, 3),
+            "edit_over_cold": round(edit.wall_s / cold.wall_s, 3),
+            "wall_over_critical_path": round(cold.wall_s / critical, 3),
+            "cold_steps_s": {n: round(r.duration_s, 2) for n, r in cold.steps.items()},
+            "goals": {
+                "warm_over_cold": 0.05,
+                "edit_over_cold": 0.35,
+                "wall_over_critical_path": 1.15,
+            },
+        },
+    )
 
 
 if __name__ == "__main__":

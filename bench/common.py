@@ -43,5 +43,5 @@ def write_result(name: str, data: dict[str, Any]) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(data, indent=2) + "\n")
-    print(f"{path.relative_to(ROOT)}: {json.dumps(data)}")  # noqa: T201
+    print(f"{path.relative_to(ROOT)}: {json.dumps(data)}")
     return path

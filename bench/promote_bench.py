@@ -15,8 +15,8 @@ from pathlib import Path
 
 import anyio
 import httpx
-
 from common import ROOT, write_result
+
 from slipway.engine.connection import engine_connection
 from slipway.pipelines import GitopsOptions, PromoteOptions, run_promote
 
@@ -60,7 +60,7 @@ def _raw_git(repo: str, token: str, work: Path, tag: str) -> float:
     dest = work / f"raw-{uuid.uuid4().hex[:6]}"
     _git(token, work, "clone", "-q", repo, str(dest))
     values = dest / "apps/web-api/overlays/dev/values.yaml"
-    subprocess.run(["sed", "-i", f"s/^  tag: .*/  tag: \"{tag}\"/", str(values)], check=True)
+    subprocess.run(["sed", "-i", f's/^  tag: .*/  tag: "{tag}"/', str(values)], check=True)
     _git(token, dest, "commit", "-qam", f"Promote web-api {tag} to dev")
     _git(token, dest, "push", "-q", "origin", "main")
     return time.perf_counter() - start
@@ -74,9 +74,13 @@ async def main() -> None:
         repo = _seed(url, token, work, CONCURRENT)
         gitops = GitopsOptions(repo, token)
         # Warm the engine's image and connection once, outside the measurement.
-        await run_promote(PromoteOptions(gitops, "staging", app="web-api", image=f"{REPO}:{'0' * 39}1", direct_push=True))
+        await run_promote(
+            PromoteOptions(gitops, "staging", app="web-api", image=f"{REPO}:{'0' * 39}1", direct_push=True)
+        )
         start = time.perf_counter()
-        await run_promote(PromoteOptions(gitops, "dev", app="web-api", image=f"{REPO}:{'a' * 40}", direct_push=True))
+        await run_promote(
+            PromoteOptions(gitops, "dev", app="web-api", image=f"{REPO}:{'a' * 40}", direct_push=True)
+        )
         promote_s = time.perf_counter() - start
         raw_s = _raw_git(repo, token, work, "b" * 40)
 
@@ -94,15 +98,18 @@ async def main() -> None:
             for i in range(1, CONCURRENT + 1):
                 tg.start_soon(one, i)
         concurrent_s = time.perf_counter() - start
-    write_result("promote", {
-        "promote_s": round(promote_s, 2),
-        "raw_git_s": round(raw_s, 2),
-        "ratio_vs_raw_git": round(promote_s / raw_s, 2),
-        "concurrent_promotions": CONCURRENT,
-        "landed": len(landed),
-        "concurrent_wall_s": round(concurrent_s, 2),
-        "goal_ratio_vs_raw_git": 1.5,
-    })
+    write_result(
+        "promote",
+        {
+            "promote_s": round(promote_s, 2),
+            "raw_git_s": round(raw_s, 2),
+            "ratio_vs_raw_git": round(promote_s / raw_s, 2),
+            "concurrent_promotions": CONCURRENT,
+            "landed": len(landed),
+            "concurrent_wall_s": round(concurrent_s, 2),
+            "goal_ratio_vs_raw_git": 1.5,
+        },
+    )
     if len(landed) != CONCURRENT:
         sys.exit(f"only {len(landed)} of {CONCURRENT} promotions landed")
 

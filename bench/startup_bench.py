@@ -24,13 +24,16 @@ def _median(args: list[str]) -> float:
 def main() -> None:
     baseline = _median([sys.executable, "-c", "pass"])
     help_s = _median([sys.executable, "-m", "slipway.cli.app", "--help"])
-    write_result("startup", {
-        "python_pass_s": round(baseline, 4),
-        "slipway_help_s": round(help_s, 4),
-        "ratio": round(help_s / baseline, 2),
-        "runs": RUNS,
-        "goal_ratio": 4.0,
-    })
+    write_result(
+        "startup",
+        {
+            "python_pass_s": round(baseline, 4),
+            "slipway_help_s": round(help_s, 4),
+            "ratio": round(help_s / baseline, 2),
+            "runs": RUNS,
+            "goal_ratio": 4.0,
+        },
+    )
 
 
 if __name__ == "__main__":

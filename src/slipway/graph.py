@@ -137,7 +137,7 @@ async def run_graph(
                 rec.status = "passed"
             except SlipwayError as exc:
                 rec.status, rec.error = "failed", exc
-            except Exception as exc:  # noqa: BLE001  (recorded: one step's bug must not hide others)
+            except Exception as exc:
                 rec.status = "failed"
                 rec.error = StageError(
                     step.name, f"unexpected error: {exc!r}", details=traceback.format_exc()

@@ -67,9 +67,9 @@ async def request_from_directory(
     registry_auth: publish.RegistryAuth | None = None,
 ) -> BuildRequest:
     """A BuildRequest for a source directory already in the engine (its slipway.yaml inside)."""
-    from pathlib import Path  # noqa: PLC0415
+    from pathlib import Path
 
-    from slipway.config import parse_config  # noqa: PLC0415
+    from slipway.config import parse_config
 
     config = parse_config(await source.file("slipway.yaml").contents(), Path("slipway.yaml"))
     env_name = env or config.environments[0].name
@@ -82,22 +82,28 @@ async def request_from_directory(
 
 
 def build_steps(req: BuildRequest, *, with_publish: bool = True) -> list[Step]:
-    """test ∥ (build → scan) ∥ (render → validate), then publish once all of them pass."""
+    """Test ∥ (build → scan) ∥ (render → validate), then publish once all of them pass."""
     cfg = req.config
     env = cfg.environment(req.env)
     tools, target = preflight(cfg, env.name, req.tag or req.revision, allow_custom_tag=req.allow_custom_tag)
     src = req.source
 
     async def run_test(_: Any) -> test.TestResult:
-        return await test.run_tests(src, test.TestConfig(cfg.toolchain, tools[_toolchain_tool(cfg)], req.cache_suffix))
+        return await test.run_tests(
+            src, test.TestConfig(cfg.toolchain, tools[_toolchain_tool(cfg)], req.cache_suffix)
+        )
 
     async def run_build(_: Any) -> build.BuildResult:
-        conf = build.BuildConfig(cfg.build.dockerfile, cfg.build.context, req.revision, req.created, req.source_url)
+        conf = build.BuildConfig(
+            cfg.build.dockerfile, cfg.build.context, req.revision, req.created, req.source_url
+        )
         return await build.build(src, conf)
 
     async def run_scan(out: Any) -> scan.ScanResult:
         ignore = src.file(cfg.scan.ignore_file) if cfg.scan.ignore_file else None
-        return await scan.scan(out["build"].image, scan.ScanConfig(tools["trivy"], cfg.scan.severities, ignore))
+        return await scan.scan(
+            out["build"].image, scan.ScanConfig(tools["trivy"], cfg.scan.severities, ignore)
+        )
 
     async def run_render(_: Any) -> render.RenderResult:
         per_env = cfg.deploy.values if cfg.deploy.kind == "helm" else cfg.deploy.overlays
@@ -110,7 +116,9 @@ def build_steps(req: BuildRequest, *, with_publish: bool = True) -> list[Step]:
 
     async def run_validate(out: Any) -> validate.ValidateResult:
         policies = src.directory(cfg.policy_dir) if cfg.policy_dir else None
-        conf = validate.ValidateConfig(env.name, env.protected, tools["kubeconform"], tools["conftest"], policies)
+        conf = validate.ValidateConfig(
+            env.name, env.protected, tools["kubeconform"], tools["conftest"], policies
+        )
         return await validate.validate(out["render"].manifests, conf)
 
     async def run_publish(out: Any) -> ImageRef:

@@ -53,7 +53,9 @@ def init_app(
         files.update(CI_FILES[system])
     existing = [p for p in files if (app_dir / p).exists()]
     if existing and not force:
-        raise ConfigError(f"init: {', '.join(existing)} already exist in {app_dir} (pass --force to overwrite)")
+        raise ConfigError(
+            f"init: {', '.join(existing)} already exist in {app_dir} (pass --force to overwrite)"
+        )
     values = {
         "@@APP@@": app,
         "@@TOOLCHAIN@@": toolchain,

@@ -41,25 +41,28 @@ class BuildOptions:
 @contextlib.asynccontextmanager
 async def _build_request(options: BuildOptions) -> AsyncIterator[tuple[AppConfig, Any]]:
     """Check everything checkable offline, then connect and yield the BuildRequest."""
-    from slipway.graphs import BuildRequest, preflight  # noqa: PLC0415
+    from slipway.graphs import BuildRequest, preflight
 
     config = load_config(options.source)
     info = source_info(options.source, options.revision)
     env = config.environment(options.env or config.environments[0].name)
     preflight(config, env.name, options.tag or info.revision, allow_custom_tag=options.allow_custom_tag)
     async with engine_connection():
-        from dagger import dag  # noqa: PLC0415
+        from dagger import dag
 
-        yield config, BuildRequest(
-            config=config,
-            source=dag.host().directory(str(options.source.resolve()), exclude=SOURCE_EXCLUDES),
-            env=env.name,
-            revision=info.revision,
-            created=info.created,
-            source_url=info.url,
-            tag=options.tag,
-            allow_custom_tag=options.allow_custom_tag,
-            cache_suffix=options.cache_suffix,
+        yield (
+            config,
+            BuildRequest(
+                config=config,
+                source=dag.host().directory(str(options.source.resolve()), exclude=SOURCE_EXCLUDES),
+                env=env.name,
+                revision=info.revision,
+                created=info.created,
+                source_url=info.url,
+                tag=options.tag,
+                allow_custom_tag=options.allow_custom_tag,
+                cache_suffix=options.cache_suffix,
+            ),
         )
 
 
@@ -67,23 +70,25 @@ async def run_build(
     options: BuildOptions, on_change: Callable[[StepRecord], None] | None = None
 ) -> tuple[AppConfig, GraphResult]:
     """Run the build graph (test, build, scan, render, validate, publish) for one app."""
-    from slipway.graphs import build_steps  # noqa: PLC0415
+    from slipway.graphs import build_steps
 
     async with _build_request(options) as (config, request):
         return config, await run_graph(build_steps(request), on_change)
 
 
 def _target(gitops: GitopsOptions, tools: dict[str, str]) -> Any:
-    from slipway.propose import GitopsTarget  # noqa: PLC0415
+    from slipway.propose import GitopsTarget
 
     return GitopsTarget(git_remote(gitops, tools), gitops.token, gitops.forge)
 
 
 async def run_build_and_propose(
-    options: BuildOptions, gitops: GitopsOptions, on_change: Callable[[StepRecord], None] | None = None
+    options: BuildOptions,
+    gitops: GitopsOptions,
+    on_change: Callable[[StepRecord], None] | None = None,
 ) -> tuple[AppConfig, Any]:
     """The build graph, publish, and the promotion pull request for the first environment."""
-    from slipway.propose import build_and_propose  # noqa: PLC0415
+    from slipway.propose import build_and_propose
 
     async with _build_request(options) as (config, request):
         target = _target(gitops, dict(config.tools))
@@ -91,10 +96,12 @@ async def run_build_and_propose(
 
 
 async def run_plan(
-    options: BuildOptions, gitops: GitopsOptions, on_change: Callable[[StepRecord], None] | None = None
+    options: BuildOptions,
+    gitops: GitopsOptions,
+    on_change: Callable[[StepRecord], None] | None = None,
 ) -> tuple[AppConfig, Any]:
     """Everything up to the pull request, nothing pushed: the gates and each env's diffs."""
-    from slipway.propose import plan  # noqa: PLC0415
+    from slipway.propose import plan
 
     async with _build_request(options) as (config, request):
         return config, await plan(request, _target(gitops, dict(config.tools)), on_change)
@@ -145,7 +152,7 @@ def app_target(source: Path | None, app: str, env: str) -> AppTarget:
         protected = cfg.environment(env).protected
         return AppTarget(cfg.app, protected, g.values_path, g.tag_key, g.digest_key, dict(cfg.tools))
     if not app:
-        from slipway.errors import ConfigError  # noqa: PLC0415
+        from slipway.errors import ConfigError
 
         msg = "promote: pass --source APP_DIR (with slipway.yaml) or --app NAME"
         raise ConfigError(msg)
@@ -157,11 +164,11 @@ def app_target(source: Path | None, app: str, env: str) -> AppTarget:
 
 def git_remote(gitops: GitopsOptions, tools: dict[str, str]) -> Any:
     """The GitRemote for `gitops`, holding the token as an engine secret (needs a connection)."""
-    from dagger import dag  # noqa: PLC0415
+    from dagger import dag
 
-    from slipway.gitops.forges import RepoRef, forge_for  # noqa: PLC0415
-    from slipway.gitops.repo import GitRemote  # noqa: PLC0415
-    from slipway.toolchain import ToolImages  # noqa: PLC0415
+    from slipway.gitops.forges import RepoRef, forge_for
+    from slipway.gitops.repo import GitRemote
+    from slipway.toolchain import ToolImages
 
     forge = forge_for(RepoRef.from_url(gitops.repo_url), gitops.token, gitops.forge)
     secret = dag.set_secret("slipway-gitops-token", gitops.token)
@@ -171,7 +178,7 @@ def git_remote(gitops: GitopsOptions, tools: dict[str, str]) -> Any:
 
 async def run_promote(options: PromoteOptions) -> Any:
     """Promote an image (or the image another environment runs) into `options.env`."""
-    from slipway.gitops.promote import (  # noqa: PLC0415
+    from slipway.gitops.promote import (
         PromoteRequest,
         check_promotion,
         current_image,
@@ -183,7 +190,10 @@ async def run_promote(options: PromoteOptions) -> Any:
     path = values_path_for(target.values_template, target.app, options.env)
     if not options.from_env:
         ref = check_promotion(
-            options.image, env=options.env, protected=target.protected, direct_push=options.direct_push
+            options.image,
+            env=options.env,
+            protected=target.protected,
+            direct_push=options.direct_push,
         )
     async with engine_connection():
         remote = git_remote(options.gitops, target.tools)
@@ -191,7 +201,10 @@ async def run_promote(options: PromoteOptions) -> Any:
             from_path = values_path_for(target.values_template, target.app, options.from_env)
             ref = await current_image(remote, from_path, target.tag_key, target.digest_key)
             check_promotion(
-                str(ref), env=options.env, protected=target.protected, direct_push=options.direct_push
+                str(ref),
+                env=options.env,
+                protected=target.protected,
+                direct_push=options.direct_push,
             )
         request = PromoteRequest(
             app=target.app, env=options.env, protected=target.protected, image=ref, remote=remote,
@@ -204,7 +217,7 @@ async def run_promote(options: PromoteOptions) -> Any:
 
 async def run_rollback(gitops: GitopsOptions, app: str, env: str, source: Path | None) -> Any:
     """Roll back `app`'s newest promotion to `env`."""
-    from slipway.gitops.rollback import rollback  # noqa: PLC0415
+    from slipway.gitops.rollback import rollback
 
     target = app_target(source, app, env)
     async with engine_connection():
@@ -217,7 +230,7 @@ async def run_rollback(gitops: GitopsOptions, app: str, env: str, source: Path |
 
 async def run_history(gitops: GitopsOptions, app: str, env: str, source: Path | None) -> Any:
     """List `app`'s promotions to `env`."""
-    from slipway.gitops.history import read_history  # noqa: PLC0415
+    from slipway.gitops.history import read_history
 
     target = app_target(source, app, env)
     async with engine_connection():

@@ -79,7 +79,7 @@ async def _render_text(req: BuildRequest, env: str, image: ImageRef) -> str:
     )  # fmt: skip
     try:
         return (await render.render(req.source, conf)).text
-    except Exception as exc:  # noqa: BLE001  (an unrenderable old state is shown, not fatal)
+    except Exception as exc:
         return f"# could not render: {exc}\n"
 
 
@@ -138,11 +138,19 @@ async def build_and_propose(
     env_plan = await _env_plan(req, repo, env.name, image)
     promotion = await promote(
         PromoteRequest(
-            app=cfg.app, env=env.name, protected=env.protected, image=image, remote=target.remote,
-            forge_token=target.forge_token, values_path=env_plan.values_path,
-            tag_key=cfg.gitops.tag_key, digest_key=cfg.gitops.digest_key, forge_kind=target.forge_kind,
-            source=req.revision, evidence=evidence_markdown(graph, env_plan.manifests_diff),
-        )  # fmt: skip
+            app=cfg.app,
+            env=env.name,
+            protected=env.protected,
+            image=image,
+            remote=target.remote,
+            forge_token=target.forge_token,
+            values_path=env_plan.values_path,
+            tag_key=cfg.gitops.tag_key,
+            digest_key=cfg.gitops.digest_key,
+            forge_kind=target.forge_kind,
+            source=req.revision,
+            evidence=evidence_markdown(graph, env_plan.manifests_diff),
+        )
     )
     return ProposeResult(graph, promotion)
 

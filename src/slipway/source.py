@@ -25,9 +25,7 @@ class SourceInfo:
 
 
 def _git(path: Path, *args: str) -> str:
-    proc = subprocess.run(
-        ["git", "-C", str(path), *args], capture_output=True, text=True, check=False
-    )
+    proc = subprocess.run(["git", "-C", str(path), *args], capture_output=True, text=True, check=False)
     return proc.stdout.strip() if proc.returncode == 0 else ""
 
 

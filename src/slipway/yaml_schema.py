@@ -91,9 +91,7 @@ class _Walk:
             if not isinstance(node, yaml.MappingNode):
                 self.fail(node, key, "must be a mapping")
                 return None
-            return {
-                str(k.value): self.shape(v, kind.value, f"{key}.{k.value}") for k, v in node.value
-            }
+            return {str(k.value): self.shape(v, kind.value, f"{key}.{k.value}") for k, v in node.value}
         return self.scalar(node, kind, key)
 
     def scalar(self, node: yaml.Node, kind: type, key: str) -> Any:

@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +25,9 @@ class Forge:
 
     def api(self) -> httpx.Client:
         return httpx.Client(
-            base_url=f"{self.url}/api/v1", headers={"Authorization": f"token {self.token}"}, timeout=30
+            base_url=f"{self.url}/api/v1",
+            headers={"Authorization": f"token {self.token}"},
+            timeout=30,
         )
 
     def git(self, cwd: Path, *args: str) -> str:
@@ -88,5 +89,5 @@ def seed_repo(forge: Forge, tmp_path: Path, extra_apps: int = 0) -> GitopsRepo:
 
 
 @pytest.fixture
-def gitops_repo(forge: Forge, tmp_path: Path) -> Iterator[GitopsRepo]:
-    yield seed_repo(forge, tmp_path)
+def gitops_repo(forge: Forge, tmp_path: Path) -> GitopsRepo:
+    return seed_repo(forge, tmp_path)

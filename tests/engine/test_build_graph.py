@@ -47,10 +47,12 @@ async def test_web_api_builds_scans_validates_and_publishes(engine: EngineSettin
 
 
 async def test_failing_go_test(engine: EngineSettings, tmp_path: Path) -> None:
-    breaks = {"internal/server/server_test.go": lambda t: t.replace(
-        "func TestHealthz(t *testing.T) {",
-        'func TestHealthz(t *testing.T) {\n\tt.Fatalf("planted failure: want %d", 42)',
-    )}
+    breaks = {
+        "internal/server/server_test.go": lambda t: t.replace(
+            "func TestHealthz(t *testing.T) {",
+            'func TestHealthz(t *testing.T) {\n\tt.Fatalf("planted failure: want %d", 42)',
+        )
+    }
     app, repo = make_app(tmp_path, "web-api", breaks)
     result = await _run(app)
     message = _failed(result, "test")
@@ -60,12 +62,16 @@ async def test_failing_go_test(engine: EngineSettings, tmp_path: Path) -> None:
 
 
 async def test_failing_npm_test(engine: EngineSettings, tmp_path: Path) -> None:
-    app, repo = make_app(tmp_path, "web-ui", {
-        "test/planted.test.js": lambda _: (
-            "const test = require('node:test');\nconst assert = require('node:assert');\n"
-            "test('planted npm failure', () => { assert.strictEqual(1, 2); });\n"
-        )
-    })
+    app, repo = make_app(
+        tmp_path,
+        "web-ui",
+        {
+            "test/planted.test.js": lambda _: (
+                "const test = require('node:test');\nconst assert = require('node:assert');\n"
+                "test('planted npm failure', () => { assert.strictEqual(1, 2); });\n"
+            )
+        },
+    )
     result = await _run(app)
     message = _failed(result, "test")
     assert "planted npm failure" in message
@@ -73,8 +79,11 @@ async def test_failing_npm_test(engine: EngineSettings, tmp_path: Path) -> None:
 
 
 async def test_dockerfile_error(engine: EngineSettings, tmp_path: Path) -> None:
-    app, repo = make_app(tmp_path, "web-api", {"Dockerfile": lambda t: t.replace(
-        "RUN CGO_ENABLED=0", "RUN false && CGO_ENABLED=0")})
+    app, repo = make_app(
+        tmp_path,
+        "web-api",
+        {"Dockerfile": lambda t: t.replace("RUN CGO_ENABLED=0", "RUN false && CGO_ENABLED=0")},
+    )
     result = await _run(app)
     _failed(result, "build")
     assert result.steps["scan"].status == "skipped"
@@ -86,8 +95,11 @@ async def test_planted_high_cve_blocks_publish(engine: EngineSettings, tmp_path:
         "USER root\nRUN apt-get update -qq && apt-get install -y -qq --no-install-recommends libexpat1 "
         "&& rm -rf /var/lib/apt/lists/*\nUSER 65532:65532\nEXPOSE 8080"
     )
-    app, repo = make_app(tmp_path, "web-api", {"Dockerfile": lambda t: t.replace(
-        "USER 65532:65532\nEXPOSE 8080", install)})
+    app, repo = make_app(
+        tmp_path,
+        "web-api",
+        {"Dockerfile": lambda t: t.replace("USER 65532:65532\nEXPOSE 8080", install)},
+    )
     result = await _run(app)
     message = _failed(result, "scan")
     assert "CVE-2099-0001 (HIGH) in libexpat1" in message
@@ -95,8 +107,11 @@ async def test_planted_high_cve_blocks_publish(engine: EngineSettings, tmp_path:
 
 
 async def test_helm_template_error(engine: EngineSettings, tmp_path: Path) -> None:
-    app, repo = make_app(tmp_path, "web-api", {
-        "chart/templates/service.yaml": lambda t: t + "\n{{ .Values.nope.missing }}\n"})
+    app, repo = make_app(
+        tmp_path,
+        "web-api",
+        {"chart/templates/service.yaml": lambda t: t + "\n{{ .Values.nope.missing }}\n"},
+    )
     result = await _run(app)
     message = _failed(result, "render")
     assert "helm template" in message
@@ -105,8 +120,16 @@ async def test_helm_template_error(engine: EngineSettings, tmp_path: Path) -> No
 
 
 async def test_kubeconform_rejects_unknown_field(engine: EngineSettings, tmp_path: Path) -> None:
-    app, repo = make_app(tmp_path, "web-api", {"chart/templates/deployment.yaml": lambda t: t.replace(
-        "      automountServiceAccountToken: false", "      automountServiceAccountToken: false\n      colour: blue")})
+    app, repo = make_app(
+        tmp_path,
+        "web-api",
+        {
+            "chart/templates/deployment.yaml": lambda t: t.replace(
+                "      automountServiceAccountToken: false",
+                "      automountServiceAccountToken: false\n      colour: blue",
+            )
+        },
+    )
     result = await _run(app)
     message = _failed(result, "validate")
     assert "kubeconform -strict" in message and "colour" in message
@@ -118,9 +141,12 @@ async def test_conftest_refuses_latest_in_prod(engine: EngineSettings, tmp_path:
         "      containers:\n        - name: sidecar\n          image: busybox:latest\n"
         "          resources:\n            limits: {cpu: 10m, memory: 16Mi}\n"
     )
-    app, repo = make_app(tmp_path, "web-api", {"chart/templates/deployment.yaml": lambda t: t.replace(
-        "      containers:\n", sidecar)})
+    app, repo = make_app(
+        tmp_path,
+        "web-api",
+        {"chart/templates/deployment.yaml": lambda t: t.replace("      containers:\n", sidecar)},
+    )
     result = await _run(app, env="prod")
     message = _failed(result, "validate")
-    assert "uses the mutable tag 'latest'" in message and "protected environment \"prod\"" in message
+    assert "uses the mutable tag 'latest'" in message and 'protected environment "prod"' in message
     assert registry_tags(repo) == []

@@ -20,7 +20,9 @@ def _slipway(args: list[str], env: dict[str, str]) -> subprocess.CompletedProces
                           capture_output=True, text=True, env=env, check=False, timeout=600)  # fmt: skip
 
 
-def test_token_appears_nowhere(engine: EngineSettings, forge: Forge, gitops_repo: GitopsRepo, tmp_path: Path) -> None:
+def test_token_appears_nowhere(
+    engine: EngineSettings, forge: Forge, gitops_repo: GitopsRepo, tmp_path: Path
+) -> None:
     log = tmp_path / "engine.log"
     env = {**os.environ, "SLIPWAY_ENGINE_LOG": str(log), forge.token_env: forge.token}
     image = "localhost:5000/slipway-examples/web-api:" + "e" * 40
@@ -30,8 +32,23 @@ def test_token_appears_nowhere(engine: EngineSettings, forge: Forge, gitops_repo
         _slipway(["run", "promote", "--env", "staging", "--image", image, "--direct-push", *common], env),
         _slipway(["history", "--env", "staging", *common], env),
         # A failing run: its error and traceback (--debug) must not carry the token either.
-        _slipway(["run", "promote", "--env", "dev", "--image", image, "--repo",
-                  "http://127.0.0.1:9/slipway/none.git", "--token", f"env:{forge.token_env}", "--app", "web-api"], env),
+        _slipway(
+            [
+                "run",
+                "promote",
+                "--env",
+                "dev",
+                "--image",
+                image,
+                "--repo",
+                "http://127.0.0.1:9/slipway/none.git",
+                "--token",
+                f"env:{forge.token_env}",
+                "--app",
+                "web-api",
+            ],
+            env,
+        ),
     ]
     assert [r.returncode for r in runs] == [0, 0, 0, 1], [r.stderr[-500:] for r in runs]
     assert "PR: " in runs[0].stdout and "could not reach" in runs[3].stderr

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import uuid
@@ -21,10 +20,7 @@ async def test_container_stdout_comes_back(engine: EngineSettings) -> None:
 
     token = uuid.uuid4().hex
     out = await (
-        dag.container()
-        .from_("debian:bookworm")
-        .with_exec(["sh", "-c", f"echo {token} | rev"])
-        .stdout()
+        dag.container().from_("debian:bookworm").with_exec(["sh", "-c", f"echo {token} | rev"]).stdout()
     )
     assert out.strip() == token[::-1]
 
@@ -65,9 +61,11 @@ async def test_publish_and_pull_back_by_digest(engine: EngineSettings) -> None:
     digest = ref.split("@", 1)[1]
     manifest = httpx.get(
         f"http://{engine.registry}/v2/slipway-test/publish/manifests/{marker[:12]}",
-        headers={"Accept": "application/vnd.oci.image.index.v1+json, "
-                 "application/vnd.oci.image.manifest.v1+json, "
-                 "application/vnd.docker.distribution.manifest.v2+json"},
+        headers={
+            "Accept": "application/vnd.oci.image.index.v1+json, "
+            "application/vnd.oci.image.manifest.v1+json, "
+            "application/vnd.docker.distribution.manifest.v2+json"
+        },
         timeout=10,
     )
     assert manifest.status_code == 200

@@ -10,22 +10,30 @@ pytestmark = pytest.mark.engine
 
 
 async def test_module_type_definitions_are_accepted(engine: EngineSettings) -> None:
-    from slipway_module import Slipway
-
     # What the runtime's `register()` computes before writing it to the engine's type-def file.
     from dagger import dag
 
-    module_id = await Slipway.__dagger_module__._typedefs()  # noqa: SLF001
+    from slipway_module import Slipway
+
+    module_id = await Slipway.__dagger_module__._typedefs()
     module = dag.load_module_from_id(module_id)
     objects = await module.objects()
     main = [o.as_object() for o in objects]
     names = {await o.name() for o in main}
     assert "Slipway" in names
-    slipway = [o for o in main if await o.name() == "Slipway"][0]
+    slipway = main[[await o.name() for o in main].index("Slipway")]
     functions = {await f.name(): await f.description() for f in await slipway.functions()}
     assert set(functions) >= {
-        "test", "build", "scan", "render", "validate", "publish",
-        "buildAndPropose", "promote", "rollback", "plan",
+        "test",
+        "build",
+        "scan",
+        "render",
+        "validate",
+        "publish",
+        "buildAndPropose",
+        "promote",
+        "rollback",
+        "plan",
     }
     assert all(desc.strip() for desc in functions.values()), "every function needs a docstring"
 

@@ -15,7 +15,9 @@ from slipway.pipelines import BuildOptions, GitopsOptions, run_plan
 pytestmark = pytest.mark.engine
 
 
-async def test_plan_changes_nothing(engine: EngineSettings, forge: Forge, gitops_repo: GitopsRepo, tmp_path: Path) -> None:
+async def test_plan_changes_nothing(
+    engine: EngineSettings, forge: Forge, gitops_repo: GitopsRepo, tmp_path: Path
+) -> None:
     app, repo_path = make_app(tmp_path, "web-api")
     refs_before = forge.git(gitops_repo.checkout, "ls-remote", "origin")
     _, (graph, image, plans) = await run_plan(BuildOptions(app), GitopsOptions(gitops_repo.url, forge.token))
@@ -24,7 +26,7 @@ async def test_plan_changes_nothing(engine: EngineSettings, forge: Forge, gitops
     assert [p.env for p in plans] == ["dev", "staging", "prod"]
     for p in plans:
         assert f'+  tag: "{image.tag}"' in p.values_diff
-        assert f"app.kubernetes.io/version: \"{image.tag}\"" in p.manifests_diff
+        assert f'app.kubernetes.io/version: "{image.tag}"' in p.manifests_diff
     assert plans[2].protected
     assert registry_tags(repo_path) == [], "plan must not push an image"
     assert forge.git(gitops_repo.checkout, "ls-remote", "origin") == refs_before, "plan must not push to git"

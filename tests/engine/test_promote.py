@@ -29,7 +29,11 @@ def _gitops(forge: Forge, repo: GitopsRepo, token: str | None = None) -> GitopsO
 
 def _diff_lines(checkout: Path, base: str, head: str) -> list[str]:
     out = subprocess.run(
-        ["git", "diff", "--unified=0", base, head], cwd=checkout, capture_output=True, text=True, check=True
+        ["git", "diff", "--unified=0", base, head],
+        cwd=checkout,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return [line for line in out.splitlines() if line[:1] in "+-" and not line.startswith(("+++", "---"))]
 
@@ -37,8 +41,14 @@ def _diff_lines(checkout: Path, base: str, head: str) -> list[str]:
 async def test_dev_promotion_opens_a_pr_with_one_changed_line_and_reruns_idempotently(
     engine: EngineSettings, forge: Forge, gitops_repo: GitopsRepo
 ) -> None:
-    options = PromoteOptions(_gitops(forge, gitops_repo), "dev", app="web-api", image=f"{REPO}:{SHA_A}",
-                             evidence="### Scan\n0 HIGH, 0 CRITICAL", source_revision=SHA_A)
+    options = PromoteOptions(
+        _gitops(forge, gitops_repo),
+        "dev",
+        app="web-api",
+        image=f"{REPO}:{SHA_A}",
+        evidence="### Scan\n0 HIGH, 0 CRITICAL",
+        source_revision=SHA_A,
+    )
     first = await run_promote(options)
     assert first.status == "proposed"
     branch = f"release/web-api-{SHA_A}"
@@ -47,12 +57,17 @@ async def test_dev_promotion_opens_a_pr_with_one_changed_line_and_reruns_idempot
     checkout = gitops_repo.checkout
     forge.git(checkout, "fetch", "-q", "origin", f"{branch}:refs/remotes/origin/{branch}")
     assert _diff_lines(checkout, "origin/main", f"origin/{branch}") == [
-        "-  tag: \"0000000000000000000000000000000000000000\"", f'+  tag: "{SHA_A}"',
+        '-  tag: "0000000000000000000000000000000000000000"',
+        f'+  tag: "{SHA_A}"',
     ]
     message = forge.git(checkout, "log", "-1", "--format=%B", f"origin/{branch}")
     assert message.startswith(f"Promote web-api {SHA_A} to dev\n")
-    for trailer in ("Slipway-App: web-api", "Slipway-Env: dev", f"Slipway-Image: {REPO}:{SHA_A}",
-                    f"Slipway-Source: {SHA_A}"):
+    for trailer in (
+        "Slipway-App: web-api",
+        "Slipway-Env: dev",
+        f"Slipway-Image: {REPO}:{SHA_A}",
+        f"Slipway-Source: {SHA_A}",
+    ):
         assert trailer in message
 
     with forge.api() as api:
@@ -76,13 +91,24 @@ async def test_direct_promotion_then_rollback_restores_the_file_byte_for_byte(
     path = gitops_repo.checkout / VALUES.format(env="dev")
     before = path.read_bytes()
     gitops = _gitops(forge, gitops_repo)
-    landed = await run_promote(PromoteOptions(gitops, "dev", app="web-api", image=f"{REPO}:{SHA_A}@{DIGEST}",
-                                              direct_push=True, source_revision=SHA_A))
+    landed = await run_promote(
+        PromoteOptions(
+            gitops,
+            "dev",
+            app="web-api",
+            image=f"{REPO}:{SHA_A}@{DIGEST}",
+            direct_push=True,
+            source_revision=SHA_A,
+        )
+    )
     assert landed.status == "landed" and landed.pull_request is None
     after = gitops_repo.pull(forge) / VALUES.format(env="dev")
     assert read_value(after.read_text(), "image.digest") == DIGEST
-    assert (await run_promote(PromoteOptions(gitops, "dev", app="web-api", image=f"{REPO}:{SHA_A}@{DIGEST}",
-                                             direct_push=True))).status == "already-landed"
+    assert (
+        await run_promote(
+            PromoteOptions(gitops, "dev", app="web-api", image=f"{REPO}:{SHA_A}@{DIGEST}", direct_push=True)
+        )
+    ).status == "already-landed"
 
     history = await run_history(gitops, "web-api", "dev", None)
     assert [(h.commit, h.digest, h.source, h.rolled_back) for h in history] == [
@@ -99,8 +125,12 @@ async def test_promote_from_dev_to_staging_copies_the_artifact(
     engine: EngineSettings, forge: Forge, gitops_repo: GitopsRepo
 ) -> None:
     gitops = _gitops(forge, gitops_repo)
-    await run_promote(PromoteOptions(gitops, "dev", app="web-api", image=f"{REPO}:{SHA_B}@{DIGEST}", direct_push=True))
-    moved = await run_promote(PromoteOptions(gitops, "staging", app="web-api", from_env="dev", direct_push=True))
+    await run_promote(
+        PromoteOptions(gitops, "dev", app="web-api", image=f"{REPO}:{SHA_B}@{DIGEST}", direct_push=True)
+    )
+    moved = await run_promote(
+        PromoteOptions(gitops, "staging", app="web-api", from_env="dev", direct_push=True)
+    )
     assert moved.status == "landed"
     text = (gitops_repo.pull(forge) / VALUES.format(env="staging")).read_text()
     assert read_value(text, "image.tag") == SHA_B
@@ -149,7 +179,12 @@ async def test_eight_concurrent_promotions_all_land(
     ],
 )
 async def test_bad_gitops_content_fails_cleanly(
-    engine: EngineSettings, forge: Forge, gitops_repo: GitopsRepo, seed_edit, app: str, expected: str
+    engine: EngineSettings,
+    forge: Forge,
+    gitops_repo: GitopsRepo,
+    seed_edit,
+    app: str,
+    expected: str,
 ) -> None:
     if seed_edit is not None:
         path = gitops_repo.checkout / VALUES.format(env="dev")
@@ -158,26 +193,45 @@ async def test_bad_gitops_content_fails_cleanly(
         forge.git(gitops_repo.checkout, "push", "-q", "origin", "main")
     head = forge.git(gitops_repo.checkout, "ls-remote", "origin").strip()
     with pytest.raises(ConfigError, match=expected):
-        await run_promote(PromoteOptions(_gitops(forge, gitops_repo), "dev", app=app, image=f"{REPO}:{SHA_A}"))
+        await run_promote(
+            PromoteOptions(_gitops(forge, gitops_repo), "dev", app=app, image=f"{REPO}:{SHA_A}")
+        )
     assert forge.git(gitops_repo.checkout, "ls-remote", "origin").strip() == head, "something was pushed"
 
 
-async def test_unreachable_repo_and_wrong_token(engine: EngineSettings, forge: Forge, gitops_repo: GitopsRepo) -> None:
+async def test_unreachable_repo_and_wrong_token(
+    engine: EngineSettings, forge: Forge, gitops_repo: GitopsRepo
+) -> None:
     image = f"{REPO}:{SHA_A}"
     with pytest.raises(StageError, match=r"could not reach .*: the forge refused the token"):
-        await run_promote(PromoteOptions(_gitops(forge, gitops_repo, token="wrong-token"), "dev", app="web-api", image=image))
+        await run_promote(
+            PromoteOptions(
+                _gitops(forge, gitops_repo, token="wrong-token"), "dev", app="web-api", image=image
+            )
+        )
     bad = GitopsOptions("http://127.0.0.1:9/slipway/nothing.git", forge.token)
     with pytest.raises(StageError, match=r"promote: could not reach http://127.0.0.1:9/slipway/nothing.git"):
         await run_promote(PromoteOptions(bad, "dev", app="web-api", image=image))
 
 
-async def test_push_to_protected_branch_is_rejected(engine: EngineSettings, forge: Forge, gitops_repo: GitopsRepo) -> None:
+async def test_push_to_protected_branch_is_rejected(
+    engine: EngineSettings, forge: Forge, gitops_repo: GitopsRepo
+) -> None:
     with forge.api() as api:
-        resp = api.post(f"/repos/slipway/{gitops_repo.name}/branch_protections",
-                        json={"branch_name": "main", "enable_push": False})
+        resp = api.post(
+            f"/repos/slipway/{gitops_repo.name}/branch_protections",
+            json={"branch_name": "main", "enable_push": False},
+        )
         assert resp.status_code == 201, resp.text
     head = forge.git(gitops_repo.checkout, "ls-remote", "origin", "main").strip()
     with pytest.raises(StageError, match=r"forge refused the push to main"):
-        await run_promote(PromoteOptions(_gitops(forge, gitops_repo), "dev", app="web-api",
-                                         image=f"{REPO}:{SHA_A}", direct_push=True))
+        await run_promote(
+            PromoteOptions(
+                _gitops(forge, gitops_repo),
+                "dev",
+                app="web-api",
+                image=f"{REPO}:{SHA_A}",
+                direct_push=True,
+            )
+        )
     assert forge.git(gitops_repo.checkout, "ls-remote", "origin", "main").strip() == head

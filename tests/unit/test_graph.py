@@ -7,7 +7,9 @@ from slipway.errors import ConfigError, StageError
 from slipway.graph import Step, run_graph
 
 
-def _step(name: str, log: list[str], needs: tuple[str, ...] = (), fail: bool = False, delay: float = 0) -> Step:
+def _step(
+    name: str, log: list[str], needs: tuple[str, ...] = (), fail: bool = False, delay: float = 0
+) -> Step:
     async def run(outputs: dict) -> str:
         log.append(f"start {name}")
         await anyio.sleep(delay)
@@ -62,7 +64,11 @@ async def test_unexpected_exception_is_recorded_as_failure() -> None:
 
 async def test_critical_path_is_longest_chain() -> None:
     log: list[str] = []
-    steps = [_step("a", log, delay=0.1), _step("b", log, needs=("a",), delay=0.1), _step("c", log, delay=0.05)]
+    steps = [
+        _step("a", log, delay=0.1),
+        _step("b", log, needs=("a",), delay=0.1),
+        _step("c", log, delay=0.05),
+    ]
     result = await run_graph(steps)
     assert result.critical_path_s() == pytest.approx(
         result.steps["a"].duration_s + result.steps["b"].duration_s

@@ -85,7 +85,11 @@ class Slipway:
         """Build the app's Dockerfile into an image labelled with its revision."""
         req = await self._request(source, revision)
         conf = build_stage.BuildConfig(
-            req.config.build.dockerfile, req.config.build.context, revision, req.created, req.source_url
+            req.config.build.dockerfile,
+            req.config.build.context,
+            revision,
+            req.created,
+            req.source_url,
         )
         return build_stage.build_image(source, conf)
 
@@ -138,7 +142,7 @@ class Slipway:
         forge: Annotated[str, Doc("gitea | github | gitlab (default: from the URL)")] = "",
     ) -> Annotated[str, Doc("Image: and PR: lines")]:
         """Test, build, scan, validate and publish, then open the PR for the first environment."""
-        from slipway.propose import build_and_propose  # noqa: PLC0415
+        from slipway.propose import build_and_propose
 
         auth = publish_stage.RegistryAuth(registry_username, registry_password) if registry_password else None
         req = await request_from_directory(source, revision, registry_auth=auth)
@@ -163,7 +167,7 @@ class Slipway:
         forge: Annotated[str, Doc("gitea | github | gitlab (default: from the URL)")] = "",
     ) -> Annotated[str, Doc("status and PR URL")]:
         """Write an image into the environment's values file: a pull request or a direct push."""
-        from slipway.gitops.promote import (  # noqa: PLC0415
+        from slipway.gitops.promote import (
             PromoteRequest,
             check_promotion,
             current_image,
@@ -175,7 +179,9 @@ class Slipway:
         template = "apps/{app}/overlays/{env}/values.yaml"
         protected = protected or env in ("prod", "production")
         if from_env:
-            ref = await current_image(target.remote, values_path_for(template, app, from_env), "image.tag", "image.digest")
+            ref = await current_image(
+                target.remote, values_path_for(template, app, from_env), "image.tag", "image.digest"
+            )
         else:
             ref = check_promotion(image, env=env, protected=protected, direct_push=direct_push)
         check_promotion(str(ref), env=env, protected=protected, direct_push=direct_push)
@@ -199,7 +205,7 @@ class Slipway:
         forge: Annotated[str, Doc("gitea | github | gitlab (default: from the URL)")] = "",
     ) -> Annotated[str, Doc("the reverted promotion and the revert")]:
         """Revert the newest promotion of the app to the environment."""
-        from slipway.gitops.rollback import rollback  # noqa: PLC0415
+        from slipway.gitops.rollback import rollback
 
         target = await _target(gitops_repo, gitops_token, base, forge)
         outcome = await rollback(
@@ -220,7 +226,7 @@ class Slipway:
         forge: Annotated[str, Doc("gitea | github | gitlab (default: from the URL)")] = "",
     ) -> Annotated[str, Doc("the image that would be pushed and each environment's diffs")]:
         """Run the gates and show every environment's values and manifest diffs; push nothing."""
-        from slipway.propose import plan  # noqa: PLC0415
+        from slipway.propose import plan
 
         req = await request_from_directory(source, revision)
         graph, image, plans = await plan(req, await _target(gitops_repo, gitops_token, base, forge))
@@ -228,5 +234,10 @@ class Slipway:
             raise graph.failures[0].error  # type: ignore[misc]
         parts = [f"Would push: {image}"]
         for p in plans:
-            parts += [f"## {p.env}: {p.values_path}", p.values_diff, f"## {p.env} manifests", p.manifests_diff]
+            parts += [
+                f"## {p.env}: {p.values_path}",
+                p.values_diff,
+                f"## {p.env} manifests",
+                p.manifests_diff,
+            ]
         return "\n".join(parts)

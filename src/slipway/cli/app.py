@@ -33,7 +33,7 @@ app.add_typer(run_app, name="run")
 
 @app.callback()
 def _options(
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),  # noqa: FBT001
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
 ) -> None:
     console.state.debug = debug
 

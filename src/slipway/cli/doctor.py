@@ -9,7 +9,7 @@ from slipway.cli.console import info, result
 
 def doctor() -> None:
     """Check the engine, its version, the registry and the stage images; exit 1 on a problem."""
-    from slipway.engine.health import run_checks  # noqa: PLC0415
+    from slipway.engine.health import run_checks
 
     checks = run_checks()
     for check in checks:

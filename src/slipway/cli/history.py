@@ -19,13 +19,13 @@ def history(
     source: Path | None = SOURCE_OPT,
     base: str = BASE_OPT,
     forge: str = FORGE_OPT,
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),  # noqa: FBT001
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """List promotions (time, image, digest, source commit), newest first."""
-    import anyio  # noqa: PLC0415
+    import anyio
 
-    from slipway.pipelines import run_history  # noqa: PLC0415
-    from slipway.report import evidence_json  # noqa: PLC0415
+    from slipway.pipelines import run_history
+    from slipway.report import evidence_json
 
     rows = anyio.run(run_history, _gitops(repo, token, base, forge), app, env, source)
     if as_json:

@@ -14,10 +14,10 @@ def init(
     ci: str = typer.Option("", "--ci", help="github | gitlab | jenkins | all"),
     registry: str = typer.Option("ghcr.io/your-org", "--registry", help="Registry the image goes to."),
     module: str = typer.Option("", "--module", help="Dagger module reference the CI files call."),
-    force: bool = typer.Option(False, "--force", help="Overwrite files that exist."),  # noqa: FBT001
+    force: bool = typer.Option(False, "--force", help="Overwrite files that exist."),
 ) -> None:
     """Write slipway.yaml (and CI files with --ci) for the app in PATH."""
-    from slipway.init_files import DEFAULT_MODULE, init_app  # noqa: PLC0415
+    from slipway.init_files import DEFAULT_MODULE, init_app
 
     for written in init_app(path, ci, registry=registry, module=module or DEFAULT_MODULE, force=force):
         result(f"wrote {written}")

@@ -18,20 +18,24 @@ def plan(
     revision: str = typer.Option("", "--revision", help="Commit SHA (default: the checkout's HEAD)."),
     base: str = BASE_OPT,
     forge: str = FORGE_OPT,
-    as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON."),  # noqa: FBT001
+    as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON."),
 ) -> None:
     """Run the gates and show, per environment, the values and rendered-manifest diffs."""
-    import anyio  # noqa: PLC0415
+    import anyio
 
-    from slipway.pipelines import BuildOptions, run_plan  # noqa: PLC0415
-    from slipway.report import evidence_json, graph_json  # noqa: PLC0415
+    from slipway.pipelines import BuildOptions, run_plan
+    from slipway.report import evidence_json, graph_json
 
     gitops = _gitops(repo, token, base, forge)
     _, (graph, image, plans) = anyio.run(
         run_plan, BuildOptions(source, revision=revision), gitops, progress(as_json=as_json)
     )
     if as_json:
-        data = {"graph": graph_json(graph), "image": str(image), "environments": evidence_json(plans)}
+        data = {
+            "graph": graph_json(graph),
+            "image": str(image),
+            "environments": evidence_json(plans),
+        }
         result(json.dumps(data, indent=2))
     finish(graph, as_json=as_json)
     if as_json:

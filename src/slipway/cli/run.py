@@ -20,7 +20,7 @@ run_app = typer.Typer(help="Run a pipeline function on the engine.", no_args_is_
 
 def progress(*, as_json: bool) -> Callable[[StepRecord], None] | None:
     """A per-stage progress printer for people (none for --json)."""
-    from slipway.report import step_line  # noqa: PLC0415
+    from slipway.report import step_line
 
     return None if as_json else (lambda rec: info(step_line(rec)))
 
@@ -43,14 +43,16 @@ def build_cmd(
     env: str = typer.Option("", "--env", help="Environment to render and validate for (default: the first)."),
     revision: str = typer.Option("", "--revision", help="Commit SHA (default: the checkout's HEAD)."),
     tag: str = typer.Option("", "--tag", help="Image tag (default: the commit SHA)."),
-    allow_custom_tag: bool = typer.Option(False, "--allow-custom-tag", help="Allow a non-SHA tag (never for protected envs)."),  # noqa: FBT001
-    as_json: bool = typer.Option(False, "--json", help="Print the result object as JSON."),  # noqa: FBT001
+    allow_custom_tag: bool = typer.Option(
+        False, "--allow-custom-tag", help="Allow a non-SHA tag (never for protected envs)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the result object as JSON."),
 ) -> None:
     """Test, build, scan, render, validate and publish one application."""
-    import anyio  # noqa: PLC0415
+    import anyio
 
-    from slipway.pipelines import BuildOptions, run_build  # noqa: PLC0415
-    from slipway.report import graph_json  # noqa: PLC0415
+    from slipway.pipelines import BuildOptions, run_build
+    from slipway.report import graph_json
 
     options = BuildOptions(source, env, revision, tag, allow_custom_tag)
     config, outcome = anyio.run(run_build, options, progress(as_json=as_json))
@@ -63,8 +65,8 @@ def build_cmd(
 
 
 def _gitops(repo: str, token: str, base: str, forge: str) -> object:
-    from slipway.pipelines import GitopsOptions  # noqa: PLC0415
-    from slipway.secrets import read_secret  # noqa: PLC0415
+    from slipway.pipelines import GitopsOptions
+    from slipway.secrets import read_secret
 
     return GitopsOptions(repo, read_secret(token, "--token"), base, forge)
 
@@ -85,28 +87,39 @@ def promote_cmd(
     from_env: str = typer.Option("", "--from", help="Promote the image this environment runs (no rebuild)."),
     app: str = typer.Option("", "--app", help="App name (when no --source)."),
     source: Path | None = SOURCE_OPT,
-    direct_push: bool = typer.Option(False, "--direct-push", help="Push to the base branch (unprotected envs only)."),  # noqa: FBT001
+    direct_push: bool = typer.Option(
+        False, "--direct-push", help="Push to the base branch (unprotected envs only)."
+    ),
     base: str = BASE_OPT,
     forge: str = FORGE_OPT,
-    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),  # noqa: FBT001
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Change an environment's image in the GitOps repo: a pull request, or a direct push."""
-    import anyio  # noqa: PLC0415
+    import anyio
 
-    from slipway.errors import ConfigError  # noqa: PLC0415
-    from slipway.pipelines import PromoteOptions, run_promote  # noqa: PLC0415
-    from slipway.report import evidence_json  # noqa: PLC0415
+    from slipway.errors import ConfigError
+    from slipway.pipelines import PromoteOptions, run_promote
+    from slipway.report import evidence_json
 
     if bool(image) == bool(from_env):
         raise ConfigError("promote: pass exactly one of --image REF or --from ENV")
     options = PromoteOptions(
-        _gitops(repo, token, base, forge), env, app, source, image, from_env, direct_push  # type: ignore[arg-type]
+        _gitops(repo, token, base, forge),
+        env,
+        app,
+        source,
+        image,
+        from_env,
+        direct_push,  # type: ignore[arg-type]
     )
     outcome = anyio.run(run_promote, options)
     if as_json:
         result(json.dumps(evidence_json(outcome), indent=2))
         return
-    info(f"promote: {outcome.status} on {outcome.branch}" + (f" ({outcome.commit[:12]})" if outcome.commit else ""))
+    info(
+        f"promote: {outcome.status} on {outcome.branch}"
+        + (f" ({outcome.commit[:12]})" if outcome.commit else "")
+    )
     if outcome.values_diff:
         info(outcome.values_diff.rstrip())
     if outcome.pull_request is not None:
@@ -124,9 +137,9 @@ def rollback_cmd(
     forge: str = FORGE_OPT,
 ) -> None:
     """Revert the newest promotion of an app to an environment (a pull request when protected)."""
-    import anyio  # noqa: PLC0415
+    import anyio
 
-    from slipway.pipelines import run_rollback  # noqa: PLC0415
+    from slipway.pipelines import run_rollback
 
     outcome = anyio.run(run_rollback, _gitops(repo, token, base, forge), app, env, source)
     info(f"rollback: reverted {outcome.reverted[:12]} with {outcome.commit[:12]} on {outcome.branch}")
@@ -142,13 +155,13 @@ def build_and_propose_cmd(
     revision: str = typer.Option("", "--revision", help="Commit SHA (default: the checkout's HEAD)."),
     base: str = BASE_OPT,
     forge: str = FORGE_OPT,
-    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),  # noqa: FBT001
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Build, gate and publish the app, then open the promotion PR for its first environment."""
-    import anyio  # noqa: PLC0415
+    import anyio
 
-    from slipway.pipelines import BuildOptions, run_build_and_propose  # noqa: PLC0415
-    from slipway.report import evidence_json, graph_json  # noqa: PLC0415
+    from slipway.pipelines import BuildOptions, run_build_and_propose
+    from slipway.report import evidence_json, graph_json
 
     gitops = _gitops(repo, token, base, forge)
     _, outcome = anyio.run(run_build_and_propose, BuildOptions(source, revision=revision), gitops,

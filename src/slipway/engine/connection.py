@@ -43,11 +43,11 @@ async def engine_connection(log_output: TextIO | None = None) -> AsyncIterator[N
         return
     settings = point_client_at_engine()
     cli = Path(os.environ["_EXPERIMENTAL_DAGGER_CLI_BIN"])
-    if not cli.is_file():
+    if not cli.is_file():  # noqa: ASYNC240  (one stat before connecting)
         raise EngineError(
             f"could not connect: no Dagger CLI at {cli} (run `make engine` or `slipway engine up`)"
         )
-    import dagger  # noqa: PLC0415  (kept out of CLI start-up)
+    import dagger
 
     async with contextlib.AsyncExitStack() as stack:
         if log_output is None:

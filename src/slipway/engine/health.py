@@ -47,15 +47,15 @@ def _engine_container(settings: EngineSettings) -> Check:
 
 
 async def _engine_version(settings: EngineSettings) -> Check:
-    from slipway.engine.connection import engine_connection  # noqa: PLC0415
-    from slipway.errors import SlipwayError  # noqa: PLC0415
+    from slipway.engine.connection import engine_connection
+    from slipway.errors import SlipwayError
 
     name = "engine version"
     want = f"v{sdk_version()}"
     try:
         with anyio.fail_after(120):
             async with engine_connection():
-                from dagger import dag  # noqa: PLC0415
+                from dagger import dag
 
                 got = await dag.version()
     except (SlipwayError, TimeoutError) as exc:
@@ -83,7 +83,7 @@ def _registry(settings: EngineSettings) -> tuple[Check, list[str]]:
 
 
 def _stage_images(repos: list[str]) -> Check:
-    from slipway.toolchain import local_image_repositories  # noqa: PLC0415
+    from slipway.toolchain import local_image_repositories
 
     wanted = local_image_repositories()
     missing = [r for r in wanted if r not in repos]

@@ -7,6 +7,6 @@ __all__ = ["engine_version"]
 
 async def engine_version() -> str:
     """The running engine's version, as the engine reports it."""
-    from dagger import dag  # noqa: PLC0415
+    from dagger import dag
 
     return await dag.version()

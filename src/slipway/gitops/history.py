@@ -24,7 +24,9 @@ class Promotion:
 
 def promotions(commits: list[Commit], app: str, env: str) -> list[Promotion]:
     """The promotions of `app` to `env`, newest first, marking those a rollback reverted."""
-    mine = [c for c in commits if c.trailers.get("Slipway-App") == app and c.trailers.get("Slipway-Env") == env]
+    mine = [
+        c for c in commits if c.trailers.get("Slipway-App") == app and c.trailers.get("Slipway-Env") == env
+    ]
     reverted = {c.trailers["Slipway-Reverts"] for c in mine if "Slipway-Reverts" in c.trailers}
     return [
         Promotion(

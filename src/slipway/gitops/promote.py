@@ -98,14 +98,12 @@ def _changes(req: PromoteRequest) -> dict[str, str]:
 
 
 def _diff(path: str, old: str, new: str) -> str:
-    lines = difflib.unified_diff(
-        old.splitlines(True), new.splitlines(True), f"a/{path}", f"b/{path}"
-    )
+    lines = difflib.unified_diff(old.splitlines(True), new.splitlines(True), f"a/{path}", f"b/{path}")
     return "".join(lines)
 
 
 async def _read_values(repo: dagger.Directory, path: str, req: PromoteRequest) -> str:
-    import dagger  # noqa: PLC0415
+    import dagger
 
     try:
         return await repo.file(path).contents()
@@ -147,7 +145,12 @@ async def promote(req: PromoteRequest) -> PromoteResult:
     if new == old:
         return PromoteResult("already-landed", req.remote.base, "", "")
     message = promotion_message(
-        req.app, req.env, req.image.tag or req.image.digest, str(req.image), req.image.digest, req.source
+        req.app,
+        req.env,
+        req.image.tag or req.image.digest,
+        str(req.image),
+        req.image.digest,
+        req.source,
     )
     edited = repo.with_new_file(path, new)
     commit_script = f'git add -- "{path}" && git commit --quiet -F /tmp/slipway-message'

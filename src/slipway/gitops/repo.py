@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 __all__ = ["GitRemote", "PushOutcome", "clone", "git_script", "push_commit"]
 
 _TUNNEL_ALIAS = "slipway-forge"
+# What git says when another push won the race (as opposed to a hook or permission refusal).
+_RACE = "fetch first|non-fast-forward|cannot lock ref|failed to update ref"
 _LOOPBACK = ("127.0.0.1", "localhost")
 _PRELUDE = """set -eu
 export GIT_CONFIG_COUNT=2
@@ -53,7 +55,7 @@ class PushOutcome:
 
 
 def _tunnel(dag: dagger.Client, parts: SplitResult) -> dagger.Service:
-    from dagger import PortForward  # noqa: PLC0415
+    from dagger import PortForward
 
     port = parts.port or (443 if parts.scheme == "https" else 80)
     return dag.host().service([PortForward(backend=port, frontend=port)], host=parts.hostname)
@@ -61,7 +63,7 @@ def _tunnel(dag: dagger.Client, parts: SplitResult) -> dagger.Service:
 
 def git_container(remote: GitRemote) -> dagger.Container:
     """A git container holding the token as a secret and able to reach `remote.url`."""
-    from dagger import dag  # noqa: PLC0415
+    from dagger import dag
 
     ctr = (
         dag.container()
@@ -105,7 +107,7 @@ def _unreachable(stage: str, url: str, output: str) -> StageError:
 
 async def clone(remote: GitRemote, branch: str, *, stage: str = "promote") -> dagger.Directory:
     """A fresh clone of the base branch, plus `origin/<branch>` when that branch exists."""
-    from dagger import ReturnType  # noqa: PLC0415
+    from dagger import ReturnType
 
     script = (
         f'git clone --quiet --branch "{remote.base}" "$REPO_URL" /repo\ncd /repo\n'
@@ -127,7 +129,7 @@ async def clone(remote: GitRemote, branch: str, *, stage: str = "promote") -> da
 
 async def git_output(remote: GitRemote, repo: dagger.Directory, script: str, what: str) -> str:
     """Run a read-only git `script` in the clone and return its stdout."""
-    from dagger import ReturnType  # noqa: PLC0415
+    from dagger import ReturnType
 
     ctr = (
         git_container(remote)
@@ -158,18 +160,19 @@ async def push_commit(
     With `rebase_onto_base`, a rejected push fetches the base branch, rebases and tries again,
     up to `attempts` times; otherwise the push replaces a stale slipway-owned branch.
     """
-    from dagger import ReturnType  # noqa: PLC0415
+    from dagger import ReturnType
 
     if rebase_onto_base:
         push = (
-            f'i=0; while [ $i -lt {attempts} ]; do i=$((i+1));\n'
+            f"i=0; while [ $i -lt {attempts} ]; do i=$((i+1));\n"
             f'  if git push --quiet origin "HEAD:refs/heads/{ref}" 2>/tmp/push.err; then break; fi\n'
-            f'  cat /tmp/push.err >&2\n'
-            f'  if ! grep -qE "fetch first|non-fast-forward|cannot lock ref|failed to update ref" /tmp/push.err; then exit 3; fi\n'
-            f'  [ $i -lt {attempts} ] || exit 4\n'
-            f'  git fetch --quiet origin "{remote.base}" && git rebase --quiet "origin/{remote.base}" || exit 5\n'
+            f"  cat /tmp/push.err >&2\n"
+            f'  grep -qE "{_RACE}" /tmp/push.err || exit 3\n'
+            f"  [ $i -lt {attempts} ] || exit 4\n"
+            f'  git fetch --quiet origin "{remote.base}" || exit 5\n'
+            f'  git rebase --quiet "origin/{remote.base}" || exit 5\n'
             f'  sleep "$(awk "BEGIN{{srand(); print 0.1 + rand() * 0.4 * $i}}")"\n'
-            f'done\n'
+            f"done\n"
         )
     else:
         push = f'git push --quiet --force origin "HEAD:refs/heads/{ref}" || exit 3\ni=1\n'
@@ -178,7 +181,7 @@ async def push_commit(
         git_container(remote)
         .with_directory("/repo", repo)
         .with_workdir("/repo")
-        .with_new_file("/tmp/slipway-message", message)
+        .with_new_file("/tmp/slipway-message", message)  # noqa: S108  (inside the throwaway container)
         .with_env_variable("SLIPWAY_FRESH", f"{time.time_ns()}-{uuid.uuid4().hex}")
         .with_exec(git_script(script), expect=ReturnType.ANY)
     )

@@ -24,7 +24,13 @@ class RollbackResult:
 
 
 async def rollback(
-    remote: GitRemote, app: str, env: str, *, protected: bool, forge_token: str, forge_kind: str = ""
+    remote: GitRemote,
+    app: str,
+    env: str,
+    *,
+    protected: bool,
+    forge_token: str,
+    forge_kind: str = "",
 ) -> RollbackResult:
     """Revert `app`'s newest not-yet-reverted promotion to `env`."""
     repo = await clone(remote, remote.base, stage="rollback")

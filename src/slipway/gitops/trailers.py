@@ -30,9 +30,7 @@ def _message(subject: str, trailers: Mapping[str, str], body: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
-def promotion_message(
-    app: str, env: str, ref: str, image: str, digest: str, source: str
-) -> str:
+def promotion_message(app: str, env: str, ref: str, image: str, digest: str, source: str) -> str:
     """`Promote <app> <ref> to <env>` with the trailers history and rollback read."""
     trailers = {
         "Slipway-App": app,
@@ -60,5 +58,7 @@ def parse_log(output: str) -> list[Commit]:
             continue
         sha, time, body = fields
         trailers = dict(_TRAILER.findall(body))
-        commits.append(Commit(sha.strip(), time, body.strip().splitlines()[0] if body.strip() else "", trailers))
+        commits.append(
+            Commit(sha.strip(), time, body.strip().splitlines()[0] if body.strip() else "", trailers)
+        )
     return commits

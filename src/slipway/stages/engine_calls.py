@@ -25,7 +25,7 @@ class ExecOutcome:
 
     @property
     def output(self) -> str:
-        """stdout then stderr, as a person reads them."""
+        """Stdout then stderr, as a person reads them."""
         return "\n".join(s for s in (self.stdout.rstrip(), self.stderr.rstrip()) if s)
 
 
@@ -40,7 +40,7 @@ async def exec_outcome(ctr: dagger.Container) -> ExecOutcome:
 
 
 def _engine_reason(exc: Exception) -> str:
-    import dagger  # noqa: PLC0415
+    import dagger
 
     if isinstance(exc, dagger.ExecError):
         return tail(exc.stderr or exc.stdout or exc.message, 1)
@@ -51,7 +51,7 @@ def _engine_reason(exc: Exception) -> str:
 @contextlib.asynccontextmanager
 async def stage_errors(stage: str, doing: str, hint: str) -> AsyncIterator[None]:
     """Re-raise engine errors inside the block as StageError('<stage>: could not <doing>: ...')."""
-    import dagger  # noqa: PLC0415
+    import dagger
 
     try:
         yield

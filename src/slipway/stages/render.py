@@ -39,7 +39,14 @@ class RenderResult:
 
 
 def _helm_args(config: RenderConfig) -> list[str]:
-    args = ["helm", "template", config.app, config.path, "--namespace", f"{config.app}-{config.env}"]
+    args = [
+        "helm",
+        "template",
+        config.app,
+        config.path,
+        "--namespace",
+        f"{config.app}-{config.env}",
+    ]
     if config.env_file:
         args += ["--values", config.env_file]
     args += ["--set-string", f"image.repository={config.image.repository}"]
@@ -55,16 +62,11 @@ def _kustomize_script(config: RenderConfig) -> str:
 
 def render_container(source: dagger.Directory, config: RenderConfig) -> dagger.Container:
     """The container that renders into /out/manifests.yaml (exit code not enforced)."""
-    from dagger import ReturnType, dag  # noqa: PLC0415
+    from dagger import ReturnType, dag
 
     ctr = dag.container().from_(config.tool_image).with_directory("/app", source).with_workdir("/app")
-    if config.kind == "helm":
-        args = _helm_args(config)
-    else:
-        args = ["sh", "-c", _kustomize_script(config)]
-    return ctr.with_exec(["mkdir", "-p", "/out"]).with_exec(
-        args, redirect_stdout=_OUT, expect=ReturnType.ANY
-    )
+    args = _helm_args(config) if config.kind == "helm" else ["sh", "-c", _kustomize_script(config)]
+    return ctr.with_exec(["mkdir", "-p", "/out"]).with_exec(args, redirect_stdout=_OUT, expect=ReturnType.ANY)
 
 
 async def render(source: dagger.Directory, config: RenderConfig) -> RenderResult:

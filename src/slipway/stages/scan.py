@@ -80,7 +80,7 @@ def parse_report(report: dict[str, Any], severities: tuple[str, ...]) -> ScanRes
 
 def scan_container(image: dagger.Container, config: ScanConfig) -> dagger.Container:
     """The trivy run over `image` exported as an OCI tarball; writes the JSON report."""
-    from dagger import ReturnType, dag  # noqa: PLC0415
+    from dagger import ReturnType, dag
 
     args = [
         "trivy", "image", "--input", "/scan/image.tar", "--scanners", "vuln",

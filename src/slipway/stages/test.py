@@ -40,7 +40,7 @@ class TestResult:
 
 def test_container(source: dagger.Directory, config: TestConfig) -> dagger.Container:
     """The container that runs the tests; evaluate it to run them (exit code not enforced)."""
-    from dagger import ReturnType, dag  # noqa: PLC0415
+    from dagger import ReturnType, dag
 
     def cache(name: str) -> dagger.CacheVolume:
         return dag.cache_volume(f"slipway-{name}{config.cache_suffix}")

@@ -38,8 +38,8 @@ class ValidateResult:
 
 
 def bundled_policies() -> dagger.Directory:
-    """slipway's own rego policies, as a directory in the engine."""
-    from dagger import dag  # noqa: PLC0415
+    """Slipway's own rego policies, as a directory in the engine."""
+    from dagger import dag
 
     directory = dag.directory()
     for entry in importlib.resources.files("slipway.policies").iterdir():
@@ -49,7 +49,7 @@ def bundled_policies() -> dagger.Directory:
 
 
 def schema_problems(report: dict[str, Any]) -> list[str]:
-    """kubeconform's JSON report -> one line per invalid resource."""
+    """Kubeconform's JSON report -> one line per invalid resource."""
     return [
         f"{r.get('kind', '?')}/{r.get('name', '?')}: {r.get('msg', r.get('status'))}"
         for r in report.get("resources") or []
@@ -58,22 +58,20 @@ def schema_problems(report: dict[str, Any]) -> list[str]:
 
 
 def policy_problems(report: list[dict[str, Any]]) -> tuple[int, list[str]]:
-    """conftest's JSON report -> (checks run, one line per failure)."""
+    """Conftest's JSON report -> (checks run, one line per failure)."""
     checks = sum(int(r.get("successes", 0)) + len(r.get("failures") or []) for r in report)
     failures = [f["msg"] for r in report for f in r.get("failures") or []]
     return checks, failures
 
 
 async def _kubeconform(manifests: dagger.File, config: ValidateConfig) -> int:
-    from dagger import ReturnType, dag  # noqa: PLC0415
+    from dagger import ReturnType, dag
 
     ctr = dag.container().from_(config.kubeconform_image)
     args = ["kubeconform", "-strict", "-summary", "-output", "json"]
     if location := await ctr.env_variable("KUBECONFORM_SCHEMA_LOCATION"):
         args += ["-schema-location", location]
-    run = ctr.with_mounted_file(_MANIFESTS, manifests).with_exec(
-        [*args, _MANIFESTS], expect=ReturnType.ANY
-    )
+    run = ctr.with_mounted_file(_MANIFESTS, manifests).with_exec([*args, _MANIFESTS], expect=ReturnType.ANY)
     outcome = await exec_outcome(run)
     try:
         report = json.loads(outcome.stdout)
@@ -88,7 +86,7 @@ async def _kubeconform(manifests: dagger.File, config: ValidateConfig) -> int:
 
 
 async def _conftest(manifests: dagger.File, config: ValidateConfig) -> int:
-    from dagger import ReturnType, dag  # noqa: PLC0415
+    from dagger import ReturnType, dag
 
     data = json.dumps({"slipway": {"env": config.env, "protected": config.protected}})
     ctr = (

@@ -1,0 +1,1 @@
+"""Templates `slipway init` writes: slipway.yaml and CI files."""

@@ -32,6 +32,10 @@ def test_doctor_reports_every_problem(tmp_path: Path) -> None:
     )
     assert proc.returncode == 1
     errors = [line for line in proc.stderr.splitlines() if line.startswith("error: ")]
-    assert [e.split(":")[1].strip() for e in errors] == ["dagger cli", "engine container", "registry"]
+    assert [e.split(":")[1].strip() for e in errors] == [
+        "dagger cli",
+        "engine container",
+        "registry",
+    ]
     assert all("make engine" in e for e in errors)
     assert "FAIL dagger cli" in proc.stdout

@@ -33,11 +33,20 @@ def test_init_all_writes_config_and_ci_files(tmp_path: Path) -> None:
     app = _go_module(tmp_path / "shop-api")
     proc = _slipway(app, "init", "--ci", "all", "--registry", "registry.example.com/team")
     assert proc.returncode == 0, proc.stderr
-    for rel in ("slipway.yaml", ".github/workflows/build.yaml", ".github/workflows/promote-prod.yaml",
-                ".gitlab-ci.yml", "Jenkinsfile"):
+    for rel in (
+        "slipway.yaml",
+        ".github/workflows/build.yaml",
+        ".github/workflows/promote-prod.yaml",
+        ".gitlab-ci.yml",
+        "Jenkinsfile",
+    ):
         assert (app / rel).is_file(), rel
     cfg = load_config(app)
-    assert (cfg.app, cfg.toolchain, cfg.repository) == ("shop-api", "go", "registry.example.com/team/shop-api")
+    assert (cfg.app, cfg.toolchain, cfg.repository) == (
+        "shop-api",
+        "go",
+        "registry.example.com/team/shop-api",
+    )
     assert cfg.environment("prod").protected
 
     build = yaml.safe_load((app / ".github/workflows/build.yaml").read_text())

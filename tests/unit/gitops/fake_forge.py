@@ -37,7 +37,9 @@ def serve(script: Script) -> Iterator[str]:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
             seen = Seen(
-                self.command, parts.path, parse_qs(parts.query),
+                self.command,
+                parts.path,
+                parse_qs(parts.query),
                 {k.lower(): v for k, v in self.headers.items()},
                 json.loads(raw) if raw else None,
             )

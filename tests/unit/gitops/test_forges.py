@@ -16,8 +16,8 @@ Gitea is tested against a real Gitea server in tests/engine.
 from __future__ import annotations
 
 import pytest
+from fake_forge import Script, serve
 
-from fake_forge import Script, Seen, serve
 from slipway.errors import ConfigError, StageError
 from slipway.gitops.forges import RepoRef, forge_for
 from slipway.gitops.forges.gitea import Gitea
@@ -43,7 +43,12 @@ async def test_github_find_and_open() -> None:
         assert seen.headers["authorization"] == "Bearer tok"
         assert seen.headers["accept"] == "application/vnd.github+json"
         assert seen.headers["x-github-api-version"] == "2022-11-28"
-    assert created.body == {"title": "Promote", "head": "release/a-1", "base": "main", "body": "evidence"}
+    assert created.body == {
+        "title": "Promote",
+        "head": "release/a-1",
+        "base": "main",
+        "body": "evidence",
+    }
     assert (pr.number, pr.url, pr.head) == (7, "https://gh/o/r/pull/7", "release/a-1")
 
 
@@ -62,7 +67,11 @@ async def test_gitlab_find_and_open() -> None:
     assert found == opened
     assert found is not None and found.number == 3
     listed, created = script.seen
-    assert listed.query == {"state": ["opened"], "source_branch": ["release/a-1"], "target_branch": ["main"]}
+    assert listed.query == {
+        "state": ["opened"],
+        "source_branch": ["release/a-1"],
+        "target_branch": ["main"],
+    }
     assert all(s.headers["private-token"] == "tok" for s in script.seen)
     assert created.body["description"] == "evidence"
     assert created.body["source_branch"] == "release/a-1" and created.body["target_branch"] == "main"
@@ -70,17 +79,26 @@ async def test_gitlab_find_and_open() -> None:
 
 async def test_server_errors_are_retried_a_bounded_number_of_times() -> None:
     script = Script()
-    script.routes[("POST", "/api/v3/repos/acme/gitops/pulls")] = lambda s: (502, {"message": "bad gateway"})
+    script.routes[("POST", "/api/v3/repos/acme/gitops/pulls")] = lambda s: (
+        502,
+        {"message": "bad gateway"},
+    )
     with serve(script) as url:
         repo = RepoRef.from_url(f"{url}/acme/gitops")
-        with pytest.raises(StageError, match=r"promote: could not open a pull request: forge failed 3 times, last HTTP 502"):
+        with pytest.raises(
+            StageError,
+            match=r"promote: could not open a pull request: forge failed 3 times, last HTTP 502",
+        ):
             await forge_for(repo, "tok", "github").open(repo, "h", "main", "t", "b")
     assert len(script.seen) == 3
 
 
 async def test_wrong_token_is_not_retried() -> None:
     script = Script()
-    script.routes[("GET", "/api/v1/repos/acme/gitops/pulls")] = lambda s: (401, {"message": "token is required"})
+    script.routes[("GET", "/api/v1/repos/acme/gitops/pulls")] = lambda s: (
+        401,
+        {"message": "token is required"},
+    )
     with serve(script) as url:
         repo = RepoRef.from_url(f"{url}/acme/gitops")
         with pytest.raises(StageError, match=r"refused the token \(401\)"):

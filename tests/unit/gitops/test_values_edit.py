@@ -28,7 +28,11 @@ def test_seed_files_change_exactly_the_values(path: Path) -> None:
     assert read_value(after, "image.digest") == DIGEST
     # Reverting the values restores the file byte for byte.
     restored = set_values(
-        after, {"image.tag": read_value(before, "image.tag"), "image.digest": read_value(before, "image.digest")}
+        after,
+        {
+            "image.tag": read_value(before, "image.tag"),
+            "image.digest": read_value(before, "image.digest"),
+        },
     )
     assert restored == before
 

@@ -95,9 +95,9 @@ async def request_json(
 
 def forge_for(repo: RepoRef, token: str, kind: str = "") -> Forge:
     """The forge client for `repo`: `kind` if given, else guessed from the host (default Gitea)."""
-    from slipway.gitops.forges.gitea import Gitea  # noqa: PLC0415
-    from slipway.gitops.forges.github import GitHub  # noqa: PLC0415
-    from slipway.gitops.forges.gitlab import GitLab  # noqa: PLC0415
+    from slipway.gitops.forges.gitea import Gitea
+    from slipway.gitops.forges.github import GitHub
+    from slipway.gitops.forges.gitlab import GitLab
 
     kinds: dict[str, Callable[[str, str], Forge]] = {
         "gitea": Gitea, "forgejo": Gitea, "github": GitHub, "gitlab": GitLab,
