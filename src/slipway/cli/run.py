@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from slipway.graph import GraphResult, StepRecord
+    from slipway.pipelines import GitopsOptions
 
 run_app = typer.Typer(help="Run a pipeline function on the engine.", no_args_is_help=True)
 
@@ -64,7 +65,7 @@ def build_cmd(
         info(f"{config.app}: all stages passed in {outcome.wall_s:.1f}s")
 
 
-def _gitops(repo: str, token: str, base: str, forge: str) -> object:
+def _gitops(repo: str, token: str, base: str, forge: str) -> GitopsOptions:
     from slipway.pipelines import GitopsOptions
     from slipway.secrets import read_secret
 
@@ -110,7 +111,7 @@ def promote_cmd(
         source,
         image,
         from_env,
-        direct_push,  # type: ignore[arg-type]
+        direct_push,
     )
     outcome = anyio.run(run_promote, options)
     if as_json:
