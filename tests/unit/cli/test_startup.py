@@ -27,3 +27,12 @@ def test_unknown_command_is_a_usage_error() -> None:
     )
     assert proc.returncode == 2
     assert "No such command 'no-such-command'" in proc.stderr
+
+
+def test_unknown_flag_and_missing_argument_are_usage_errors() -> None:
+    for args in (["run", "build", "--no-such-flag"], ["run", "build"], ["run", "no-such-function"]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "slipway.cli.app", *args], capture_output=True, text=True, check=False
+        )
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert "Traceback" not in proc.stderr
