@@ -23,22 +23,6 @@ declare -A PINNED_SUMS=(
 )
 export GONOSUMDB="github.com/dagger/dagger"
 
-module_dir() { # module@version -> its read-only directory in the module cache
-  local json dir sum
-  json=$(cd "$WORK" && go mod download -json "$1")
-  dir=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); sys.exit(d["Error"]) if "Error" in d else print(d["Dir"])' "$json")
-  sum=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1]).get("Sum",""))' "$json")
-  if [ -n "${PINNED_SUMS[$1]:-}" ] && [ "${PINNED_SUMS[$1]}" != "$sum" ]; then
-    echo "checksum mismatch for $1: got $sum, pinned ${PINNED_SUMS[$1]}" >&2
-    return 1
-  fi
-  echo "$dir"
-}
-
-writable_copy() { # src dst
-  rm -rf "$2"; mkdir -p "$(dirname "$2")"; cp -r "$1" "$2"; chmod -R u+w "$2"
-}
-
 fetch_sources() {
   local dagger_dir sdk_dir
   dagger_dir=$(module_dir "github.com/dagger/dagger@$V")

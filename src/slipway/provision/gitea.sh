@@ -54,22 +54,10 @@ gdie() { echo "slipway gitea: $*" >&2; exit 1; }
 
 # ---------------------------------------------------------------------------------------- build
 
-module_dir() { # module@version -> its read-only directory in the module cache
-  local json dir sum
-  json=$(cd "$GITEA_BUILD" && go mod download -json "$1")
-  dir=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); sys.exit(d["Error"]) if "Error" in d else print(d["Dir"])' "$json")
-  sum=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1]).get("Sum",""))' "$json")
-  if [ -n "${PINNED_SUMS[$1]:-}" ] && [ "${PINNED_SUMS[$1]}" != "$sum" ]; then
-    echo "checksum mismatch for $1: got $sum, pinned ${PINNED_SUMS[$1]}" >&2
-    return 1
-  fi
-  echo "$dir"
-}
-
 fetch_source() {
   local dir
   dir=$(module_dir "$GITEA_MODULE@v$GITEA_VERSION")
-  rm -rf "$GITEA_BUILD/src"; cp -r "$dir" "$GITEA_BUILD/src"; chmod -R u+w "$GITEA_BUILD/src"
+  writable_copy "$dir" "$GITEA_BUILD/src"
 }
 
 build_gitea() {

@@ -43,3 +43,28 @@ die() { echo "slipway engine: $*" >&2; exit 1; }
 
 # A stamp file proves an expensive step finished for exactly these inputs.
 stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
+
+# module_dir MODULE@VERSION: download it from the Go module proxy and print its read-only
+# directory in the module cache. A hash pinned in the caller's PINNED_SUMS (for modules the
+# checksum database does not answer for) must match; with MODINFO set, the
+# `go mod download -json` answer is kept there.
+module_dir() {
+  local json dir sum
+  json=$(cd "$SLIPWAY_CACHE" && go mod download -json "$1")
+  dir=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); sys.exit(d["Error"]) if "Error" in d else print(d["Dir"])' "$json")
+  sum=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1]).get("Sum",""))' "$json")
+  if [ -n "${PINNED_SUMS[$1]:-}" ] && [ "${PINNED_SUMS[$1]}" != "$sum" ]; then
+    echo "checksum mismatch for $1: got $sum, pinned ${PINNED_SUMS[$1]}" >&2
+    return 1
+  fi
+  if [ -n "${MODINFO:-}" ]; then
+    mkdir -p "$MODINFO"
+    printf '%s\n' "$json" >"$MODINFO/${1//\//_}.json"
+  fi
+  echo "$dir"
+}
+
+# writable_copy SRC DST: a fresh, writable copy of a (read-only) module directory.
+writable_copy() {
+  rm -rf "$2"; mkdir -p "$(dirname "$2")"; cp -r "$1" "$2"; chmod -R u+w "$2"
+}

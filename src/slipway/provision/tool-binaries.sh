@@ -59,19 +59,6 @@ mkdir -p "$TOOLS_BIN" "$WORK" "$STAMPS"
 declare -A PINNED_SUMS=()
 
 MODINFO="$WORK/.modinfo"
-module_dir() { # module@version -> its read-only directory in the module cache; keeps the JSON
-  local json dir sum
-  mkdir -p "$MODINFO"
-  json=$(cd "$WORK" && go mod download -json "$1")
-  dir=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); sys.exit(d["Error"]) if "Error" in d else print(d["Dir"])' "$json")
-  sum=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1]).get("Sum",""))' "$json")
-  if [ -n "${PINNED_SUMS[$1]:-}" ] && [ "${PINNED_SUMS[$1]}" != "$sum" ]; then
-    echo "checksum mismatch for $1: got $sum, pinned ${PINNED_SUMS[$1]}" >&2
-    return 1
-  fi
-  printf '%s\n' "$json" >"$MODINFO/${1//\//_}.json"
-  echo "$dir"
-}
 
 module_info() { # module@version field -> a field of the module's .info (Time, Origin.Hash)
   python3 -c '
@@ -80,10 +67,6 @@ d = json.load(open(json.load(open(sys.argv[1]))["Info"]))
 for k in sys.argv[2].split("."):
     d = (d or {}).get(k)
 print(d or "")' "$MODINFO/${1//\//_}.json" "$2"
-}
-
-writable_copy() { # src dst
-  rm -rf "$2"; mkdir -p "$(dirname "$2")"; cp -r "$1" "$2"; chmod -R u+w "$2"
 }
 
 source_copy() { # module version name -> cd into a writable copy of module@version
