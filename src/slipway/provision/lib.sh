@@ -44,6 +44,8 @@ die() { echo "slipway engine: $*" >&2; exit 1; }
 # A stamp file proves an expensive step finished for exactly these inputs.
 stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
 
+declare -A PINNED_SUMS=()
+
 # module_dir MODULE@VERSION: download it from the Go module proxy and print its read-only
 # directory in the module cache. A hash pinned in the caller's PINNED_SUMS (for modules the
 # checksum database does not answer for) must match; with MODINFO set, the
