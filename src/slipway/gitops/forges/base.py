@@ -12,7 +12,7 @@ import httpx
 
 from slipway.errors import ConfigError, StageError
 
-__all__ = ["Forge", "PullRequest", "RepoRef", "forge_for", "request_json"]
+__all__ = ["Forge", "PullRequest", "RepoRef", "forge_for", "pull_from_json", "request_json"]
 
 RETRIES = 3
 
@@ -51,6 +51,17 @@ class PullRequest:
     head: str
     base: str
     title: str
+
+
+def pull_from_json(data: dict[str, Any]) -> PullRequest:
+    """A pull request from the JSON shape GitHub and Gitea share."""
+    return PullRequest(
+        number=int(data["number"]),
+        url=str(data["html_url"]),
+        head=data["head"]["ref"],
+        base=data["base"]["ref"],
+        title=str(data["title"]),
+    )
 
 
 class Forge(Protocol):

@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 
-from slipway.gitops.forges.base import PullRequest, RepoRef, request_json
+from slipway.gitops.forges.base import PullRequest, RepoRef, pull_from_json, request_json
 
 __all__ = ["Gitea"]
-
-
-def _pr(data: dict[str, Any]) -> PullRequest:
-    return PullRequest(
-        number=int(data["number"]), url=str(data["html_url"]), head=data["head"]["ref"],
-        base=data["base"]["ref"], title=str(data["title"]),
-    )  # fmt: skip
 
 
 class Gitea:
@@ -36,7 +27,7 @@ class Gitea:
             )
         for data in pulls:
             if data["head"]["ref"] == head and data["base"]["ref"] == base:
-                return _pr(data)
+                return pull_from_json(data)
         return None
 
     async def open(self, repo: RepoRef, head: str, base: str, title: str, body: str) -> PullRequest:
@@ -45,4 +36,4 @@ class Gitea:
         payload = {"head": head, "base": base, "title": title, "body": body}
         async with httpx.AsyncClient(headers=self._headers, timeout=30) as client:
             data = await request_json(lambda: client.post(url, json=payload), "open a pull request")
-        return _pr(data)
+        return pull_from_json(data)

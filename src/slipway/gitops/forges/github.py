@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 
-from slipway.gitops.forges.base import PullRequest, RepoRef, request_json
+from slipway.gitops.forges.base import PullRequest, RepoRef, pull_from_json, request_json
 
 __all__ = ["GitHub"]
-
-
-def _pr(data: dict[str, Any]) -> PullRequest:
-    return PullRequest(
-        number=int(data["number"]), url=str(data["html_url"]), head=data["head"]["ref"],
-        base=data["base"]["ref"], title=str(data["title"]),
-    )  # fmt: skip
 
 
 class GitHub:
@@ -38,7 +29,7 @@ class GitHub:
         params = {"state": "open", "head": f"{repo.owner}:{head}", "base": base}
         async with httpx.AsyncClient(headers=self._headers, timeout=30) as client:
             pulls = await request_json(lambda: client.get(url, params=params), "list pull requests")
-        return _pr(pulls[0]) if pulls else None
+        return pull_from_json(pulls[0]) if pulls else None
 
     async def open(self, repo: RepoRef, head: str, base: str, title: str, body: str) -> PullRequest:
         """Open a pull request from `head` into `base`."""
@@ -46,4 +37,4 @@ class GitHub:
         payload = {"title": title, "head": head, "base": base, "body": body}
         async with httpx.AsyncClient(headers=self._headers, timeout=30) as client:
             data = await request_json(lambda: client.post(url, json=payload), "open a pull request")
-        return _pr(data)
+        return pull_from_json(data)
