@@ -6,6 +6,7 @@ Each failure must name its stage with an actionable message and leave the regist
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,10 @@ async def test_web_api_builds_scans_validates_and_publishes(engine: EngineSettin
     result = await _run(app)
     assert result.ok, [r.message for r in result.failures]
     ref = result.steps["publish"].evidence
-    sha = (app / ".git").exists() and ref.tag
+    sha = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=app, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert ref.tag == sha
     assert re.fullmatch(r"[0-9a-f]{40}", sha)
     assert registry_tags(repo) == [sha]
     assert registry_digest(repo, sha) == ref.digest

@@ -146,6 +146,24 @@ async def test_protected_rollback_goes_through_a_pull_request(
     with pytest.raises(ConfigError, match="no promotion of 'web-api' to 'prod'"):
         await run_rollback(gitops, "web-api", "prod", None)
 
+    # A prod promotion that a reviewer merged (made here with host git, as the merge would).
+    prod_path = gitops_repo.pull(forge) / VALUES.format(env="prod")
+    before = prod_path.read_bytes()
+    prod_path.write_text(prod_path.read_text().replace("0" * 40, SHA_B, 1))
+    forge.git(gitops_repo.checkout, "commit", "-qam",
+              f"Promote web-api {SHA_B} to prod\n\nSlipway-App: web-api\nSlipway-Env: prod\n")  # fmt: skip
+    forge.git(gitops_repo.checkout, "push", "-q", "origin", "main")
+    main_before = forge.git(gitops_repo.checkout, "ls-remote", "origin", "main")
+    rolled = await run_rollback(gitops, "web-api", "prod", None)
+    assert rolled.pull_request is not None and rolled.branch.startswith("rollback/web-api-prod-")
+    assert forge.git(gitops_repo.checkout, "ls-remote", "origin", "main") == main_before, "no direct push"
+    forge.git(
+        gitops_repo.checkout, "fetch", "-q", "origin", f"{rolled.branch}:refs/remotes/origin/{rolled.branch}"
+    )
+    shown = subprocess.run(["git", "show", f"origin/{rolled.branch}:{VALUES.format(env='prod')}"],
+                           cwd=gitops_repo.checkout, capture_output=True, check=True).stdout  # fmt: skip
+    assert shown == before
+
 
 async def test_eight_concurrent_promotions_all_land(
     engine: EngineSettings, forge: Forge, tmp_path: Path
