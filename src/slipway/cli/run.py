@@ -20,10 +20,21 @@ run_app = typer.Typer(help="Run a pipeline function on the engine.", no_args_is_
 
 
 def progress(*, as_json: bool) -> Callable[[StepRecord], None] | None:
-    """A per-stage progress printer for people (none for --json)."""
+    """A per-stage progress printer for people, coloured on a terminal (none for --json)."""
+    if as_json:
+        return None
+    from rich.console import Console
+    from rich.markup import escape
+
     from slipway.report import step_line
 
-    return None if as_json else (lambda rec: info(step_line(rec)))
+    console = Console(stderr=True, highlight=False)
+    styles = {"passed": "green", "failed": "bold red", "skipped": "dim", "running": "cyan"}
+
+    def show(rec: StepRecord) -> None:
+        console.print(f"[{styles.get(rec.status, 'default')}]{escape(step_line(rec))}[/]")
+
+    return show
 
 
 def finish(outcome: GraphResult, *, as_json: bool) -> None:
