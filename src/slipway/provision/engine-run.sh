@@ -69,7 +69,7 @@ else
   step engine-ready wait_ready
 fi
 if curl -fsS -o /dev/null "http://$REGISTRY_ADDR/v2/library/debian/manifests/bookworm" \
-     -H 'Accept: application/vnd.docker.distribution.manifest.v2+json'; then
+     -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' 2>/dev/null; then
   echo "==> registry: base image present"
 else
   step registry-seed seed_registry
