@@ -86,7 +86,7 @@ async def test_dockerfile_error(engine: EngineSettings, tmp_path: Path) -> None:
     app, repo = make_app(
         tmp_path,
         "web-api",
-        {"Dockerfile": lambda t: t.replace("RUN CGO_ENABLED=0", "RUN false && CGO_ENABLED=0")},
+        {"Dockerfile": lambda t: t.replace("go-build CGO_ENABLED=0", "go-build false && CGO_ENABLED=0")},
     )
     result = await _run(app)
     _failed(result, "build")
