@@ -8,7 +8,14 @@ from pathlib import Path
 import typer
 
 from slipway.cli.console import result
-from slipway.cli.run import BASE_OPT, FORGE_OPT, REPO_OPT, SOURCE_OPT, TOKEN_OPT, _gitops
+from slipway.cli.run import (
+    BASE_OPT,
+    FORGE_OPT,
+    REPO_OPT,
+    SOURCE_OPT,
+    TOKEN_OPT,
+    _gitops,
+)
 
 
 def history(

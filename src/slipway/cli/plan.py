@@ -8,14 +8,24 @@ from pathlib import Path
 import typer
 
 from slipway.cli.console import result
-from slipway.cli.run import BASE_OPT, FORGE_OPT, REPO_OPT, TOKEN_OPT, _gitops, finish, progress
+from slipway.cli.run import (
+    APP_DIR_OPT,
+    BASE_OPT,
+    FORGE_OPT,
+    REPO_OPT,
+    REVISION_OPT,
+    TOKEN_OPT,
+    _gitops,
+    finish,
+    progress,
+)
 
 
 def plan(
-    source: Path = typer.Option(..., "--source", help="The application directory (has slipway.yaml)."),
+    source: Path = APP_DIR_OPT,
     repo: str = REPO_OPT,
     token: str = TOKEN_OPT,
-    revision: str = typer.Option("", "--revision", help="Commit SHA (default: the checkout's HEAD)."),
+    revision: str = REVISION_OPT,
     base: str = BASE_OPT,
     forge: str = FORGE_OPT,
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON."),

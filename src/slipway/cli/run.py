@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from slipway.graph import GraphResult, StepRecord
     from slipway.pipelines import GitopsOptions
 
+APP_DIR_OPT = typer.Option(..., "--source", help="The application directory (has slipway.yaml).")
+REVISION_OPT = typer.Option("", "--revision", help="Commit SHA (default: the checkout's HEAD).")
+JSON_OPT = typer.Option(False, "--json", help="Print the result as JSON.")
+
 run_app = typer.Typer(help="Run a pipeline function on the engine.", no_args_is_help=True)
 
 
@@ -51,9 +55,9 @@ def finish(outcome: GraphResult, *, as_json: bool) -> None:
 
 @run_app.command("build")
 def build_cmd(
-    source: Path = typer.Option(..., "--source", help="The application directory (has slipway.yaml)."),
+    source: Path = APP_DIR_OPT,
     env: str = typer.Option("", "--env", help="Environment to render and validate for (default: the first)."),
-    revision: str = typer.Option("", "--revision", help="Commit SHA (default: the checkout's HEAD)."),
+    revision: str = REVISION_OPT,
     tag: str = typer.Option("", "--tag", help="Image tag (default: the commit SHA)."),
     allow_custom_tag: bool = typer.Option(
         False, "--allow-custom-tag", help="Allow a non-SHA tag (never for protected envs)."
@@ -161,10 +165,10 @@ def rollback_cmd(
 
 @run_app.command("build-and-propose")
 def build_and_propose_cmd(
-    source: Path = typer.Option(..., "--source", help="The application directory (has slipway.yaml)."),
+    source: Path = APP_DIR_OPT,
     repo: str = REPO_OPT,
     token: str = TOKEN_OPT,
-    revision: str = typer.Option("", "--revision", help="Commit SHA (default: the checkout's HEAD)."),
+    revision: str = REVISION_OPT,
     base: str = BASE_OPT,
     forge: str = FORGE_OPT,
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
