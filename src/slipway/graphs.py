@@ -14,7 +14,7 @@ from slipway.toolchain import ToolImages
 if TYPE_CHECKING:
     import dagger
 
-__all__ = ["BuildRequest", "build_steps", "preflight", "request_from_directory"]
+__all__ = ["BuildRequest", "build_steps", "preflight", "render_config", "request_from_directory"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,21 @@ def preflight(
         publish.PublishConfig(config.repository, tag, protected, allow_custom_tag)
     )
     return tools, target
+
+
+def render_config(config: AppConfig, env: str, image: ImageRef, tools: ToolImages) -> render.RenderConfig:
+    """How to render `env`'s manifests with `image`: its values file (helm) or overlay (kustomize)."""
+    deploy = config.deploy
+    per_env = deploy.values if deploy.kind == "helm" else deploy.overlays
+    return render.RenderConfig(
+        app=config.app,
+        env=env,
+        kind=deploy.kind,
+        path=deploy.path,
+        env_file=per_env.get(env, ""),
+        image=image,
+        tool_image=tools[deploy.kind],
+    )
 
 
 async def request_from_directory(
@@ -106,12 +121,7 @@ def build_steps(req: BuildRequest, *, with_publish: bool = True) -> list[Step]:
         )
 
     async def run_render(_: Any) -> render.RenderResult:
-        per_env = cfg.deploy.values if cfg.deploy.kind == "helm" else cfg.deploy.overlays
-        conf = render.RenderConfig(
-            app=cfg.app, env=env.name, kind=cfg.deploy.kind, path=cfg.deploy.path,
-            env_file=per_env.get(env.name, ""), image=ImageRef(target.repository, target.tag),
-            tool_image=tools[cfg.deploy.kind],
-        )  # fmt: skip
+        conf = render_config(cfg, env.name, ImageRef(target.repository, target.tag), tools)
         return await render.render(src, conf)
 
     async def run_validate(out: Any) -> validate.ValidateResult:

@@ -6,16 +6,24 @@ with the evidence in its body. plan goes as far as the diffs with nothing pushed
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from slipway.errors import ConfigError, StageError
-from slipway.gitops.promote import PromoteRequest, PromoteResult, promote, values_path_for
+from slipway.gitops.promote import (
+    PromoteRequest,
+    PromoteResult,
+    image_changes,
+    promote,
+    values_image,
+    values_path_for,
+)
 from slipway.gitops.repo import GitRemote, clone
-from slipway.gitops.values_edit import read_value, safe_repo_path, set_values
+from slipway.gitops.values_edit import safe_repo_path, set_values
 from slipway.graph import GraphResult, run_graph
-from slipway.graphs import BuildRequest, build_steps
+from slipway.graphs import BuildRequest, build_steps, render_config
 from slipway.refs import ImageRef
 from slipway.stages import render
 from slipway.toolchain import ToolImages
@@ -60,23 +68,8 @@ def _diff(old: str, new: str, a: str, b: str) -> str:
     return "".join(difflib.unified_diff(old.splitlines(True), new.splitlines(True), a, b))
 
 
-def _current_ref(text: str, req: BuildRequest, path: str) -> ImageRef:
-    g = req.config.gitops
-    repository_key = g.tag_key.rsplit(".", 1)[0] + ".repository"
-    return ImageRef(
-        read_value(text, repository_key, path) or req.config.repository,
-        read_value(text, g.tag_key, path),
-        read_value(text, g.digest_key, path) if g.digest_key else "",
-    )
-
-
 async def _render_text(req: BuildRequest, env: str, image: ImageRef) -> str:
-    cfg = req.config
-    per_env = cfg.deploy.values if cfg.deploy.kind == "helm" else cfg.deploy.overlays
-    conf = render.RenderConfig(
-        app=cfg.app, env=env, kind=cfg.deploy.kind, path=cfg.deploy.path,
-        env_file=per_env.get(env, ""), image=image, tool_image=ToolImages.resolve(cfg.tools)[cfg.deploy.kind],
-    )  # fmt: skip
+    conf = render_config(req.config, env, image, ToolImages.resolve(req.config.tools))
     try:
         return (await render.render(req.source, conf)).text
     except Exception as exc:
@@ -87,11 +80,11 @@ async def _env_plan(req: BuildRequest, repo: object, env: str, new: ImageRef) ->
     cfg = req.config
     path = safe_repo_path(values_path_for(cfg.gitops.values_path, cfg.app, env))
     old_text = await repo.file(path).contents()  # type: ignore[attr-defined]
-    changes = {cfg.gitops.tag_key: new.tag}
-    if cfg.gitops.digest_key:
-        changes[cfg.gitops.digest_key] = new.digest
-    new_text = set_values(old_text, changes, name=path)
-    old_ref = _current_ref(old_text, req, path)
+    g = cfg.gitops
+    new_text = set_values(old_text, image_changes(new, g.tag_key, g.digest_key), name=path)
+    old_ref = values_image(old_text, g.tag_key, g.digest_key, path)
+    if not old_ref.repository:
+        old_ref = dataclasses.replace(old_ref, repository=cfg.repository)
     old_manifests = await _render_text(req, env, old_ref) if old_ref.tag or old_ref.digest else ""
     new_manifests = await _render_text(req, env, new)
     return EnvPlan(

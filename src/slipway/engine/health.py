@@ -48,6 +48,7 @@ def _engine_container(settings: EngineSettings) -> Check:
 
 async def _engine_version(settings: EngineSettings) -> Check:
     from slipway.engine.connection import engine_connection
+    from slipway.engine.probe import engine_version
     from slipway.errors import SlipwayError
 
     name = "engine version"
@@ -55,9 +56,7 @@ async def _engine_version(settings: EngineSettings) -> Check:
     try:
         with anyio.fail_after(120):
             async with engine_connection():
-                from dagger import dag
-
-                got = await dag.version()
+                got = await engine_version()
     except (SlipwayError, TimeoutError) as exc:
         return Check(name, ok=False, detail=f"engine unreachable: {exc}", fix="run `make engine`")
     if got != want:

@@ -88,13 +88,24 @@ def _branch(req: PromoteRequest) -> str:
     return f"release/{req.app}-{marker[:40]}"
 
 
-def _changes(req: PromoteRequest) -> dict[str, str]:
+def image_changes(image: ImageRef, tag_key: str, digest_key: str) -> dict[str, str]:
+    """The values-file edits that point an environment at `image`."""
     changes = {}
-    if req.image.tag:
-        changes[req.tag_key] = req.image.tag
-    if req.digest_key:
-        changes[req.digest_key] = req.image.digest
+    if image.tag:
+        changes[tag_key] = image.tag
+    if digest_key:
+        changes[digest_key] = image.digest
     return changes
+
+
+def values_image(text: str, tag_key: str, digest_key: str, path: str) -> ImageRef:
+    """The image a values file points at (`<tag's parent>.repository`, tag and digest)."""
+    repository_key = tag_key.rsplit(".", 1)[0] + ".repository"
+    return ImageRef(
+        read_value(text, repository_key, path),
+        read_value(text, tag_key, path),
+        read_value(text, digest_key, path) if digest_key else "",
+    )
 
 
 def _diff(path: str, old: str, new: str) -> str:
@@ -140,7 +151,7 @@ async def promote(req: PromoteRequest) -> PromoteResult:
     branch = _branch(req)
     repo = await clone(req.remote, branch)
     old = await _read_values(repo, path, req)
-    new = set_values(old, _changes(req), name=path)
+    new = set_values(old, image_changes(req.image, req.tag_key, req.digest_key), name=path)
     diff = _diff(path, old, new)
     if new == old:
         return PromoteResult("already-landed", req.remote.base, "", "")
@@ -187,10 +198,4 @@ async def current_image(remote: GitRemote, values_path: str, tag_key: str, diges
     """The image an environment runs now, read from its values file on the base branch."""
     repo = await clone(remote, remote.base)
     path = safe_repo_path(values_path)
-    text = await repo.file(path).contents()
-    repository_key = tag_key.rsplit(".", 1)[0] + ".repository"
-    return ImageRef(
-        read_value(text, repository_key, path),
-        read_value(text, tag_key, path),
-        read_value(text, digest_key, path) if digest_key else "",
-    )
+    return values_image(await repo.file(path).contents(), tag_key, digest_key, path)
