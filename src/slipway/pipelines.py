@@ -10,13 +10,19 @@ from typing import Any
 
 from slipway.config import AppConfig, load_config
 from slipway.engine.connection import engine_connection
+from slipway.errors import ConfigError
 from slipway.graph import GraphResult, StepRecord, run_graph
+from slipway.identity import check_app, check_branch, check_env, check_repo_url, is_protected
+from slipway.refs import parse_ref
 from slipway.source import SOURCE_EXCLUDES, source_info
 
 __all__ = [
     "BuildOptions",
     "GitopsOptions",
     "PromoteOptions",
+    "app_target",
+    "promote_env",
+    "rollback_env",
     "run_build",
     "run_build_and_propose",
     "run_history",
@@ -109,12 +115,16 @@ async def run_plan(
 
 @dataclass(frozen=True)
 class GitopsOptions:
-    """The GitOps repository and how to talk to it."""
+    """The GitOps repository and how to talk to it; the URL and branch are checked on creation."""
 
     repo_url: str
     token: str
     base: str = "main"
     forge: str = ""
+
+    def __post_init__(self) -> None:
+        check_repo_url(self.repo_url)
+        check_branch(self.base)
 
 
 @dataclass(frozen=True)
@@ -134,32 +144,49 @@ class PromoteOptions:
 
 @dataclass(frozen=True)
 class AppTarget:
-    """An app's name, protection of the target env and where its values live."""
+    """An app's canonical name, the target env's protection and where its image lives in git."""
 
     app: str
+    env: str
     protected: bool
     values_template: str
     tag_key: str
     digest_key: str
+    repository_key: str
+    repository: str
     tools: dict[str, str]
+    config: AppConfig | None
+
+    def values_path(self, env: str) -> str:
+        """The values file of `env` in the GitOps repository."""
+        from slipway.gitops.promote import values_path_for
+
+        return values_path_for(self.values_template, self.app, env)
 
 
-def app_target(source: Path | None, app: str, env: str) -> AppTarget:
-    """From slipway.yaml when `source` is given, else defaults (prod/production protected)."""
-    if source is not None:
-        cfg = load_config(source)
-        g = cfg.gitops
-        protected = cfg.environment(env).protected
-        return AppTarget(cfg.app, protected, g.values_path, g.tag_key, g.digest_key, dict(cfg.tools))
+def app_target(config: AppConfig | None, app: str, env: str) -> AppTarget:
+    """From slipway.yaml when given; without it every environment counts as protected."""
+    check_env(env, "--env")
+    if config is not None:
+        if app and app != config.app:
+            msg = f"promote: --app {app!r} does not match {config.source}'s app {config.app!r}"
+            raise ConfigError(msg)
+        g = config.gitops
+        return AppTarget(
+            config.app, env, config.environment(env).protected, g.values_path, g.tag_key,
+            g.digest_key, "", config.repository, dict(config.tools), config,
+        )  # fmt: skip
     if not app:
-        from slipway.errors import ConfigError
-
         msg = "promote: pass --source APP_DIR (with slipway.yaml) or --app NAME"
         raise ConfigError(msg)
     return AppTarget(
-        app, env in ("prod", "production"), "apps/{app}/overlays/{env}/values.yaml",
-        "image.tag", "image.digest", {},
+        check_app(app), env, is_protected(env, None), "apps/{app}/overlays/{env}/values.yaml",
+        "image.tag", "image.digest", "", "", {}, None,
     )  # fmt: skip
+
+
+def _config(source: Path | None) -> AppConfig | None:
+    return load_config(source) if source is not None else None
 
 
 def git_remote(gitops: GitopsOptions, tools: dict[str, str]) -> Any:
@@ -176,62 +203,92 @@ def git_remote(gitops: GitopsOptions, tools: dict[str, str]) -> Any:
     return GitRemote(gitops.repo_url, forge.username, secret, image, gitops.base)
 
 
+def check_promote_input(target: AppTarget, image: str, from_env: str, direct_push: bool) -> None:
+    """Everything about a promotion that can be refused before connecting to anything."""
+    from slipway.gitops.promote import check_promotion
+
+    if bool(image) == bool(from_env):
+        raise ConfigError("promote: pass exactly one of --image REF or --from ENV")
+    target.values_path(target.env)
+    if from_env:
+        check_env(from_env, "--from")
+        if target.config is not None:
+            target.config.environment(from_env)
+        target.values_path(from_env)
+    else:
+        check_promotion(image, env=target.env, protected=target.protected, direct_push=direct_push)
+
+
+async def promote_env(
+    target: AppTarget,
+    remote: Any,
+    gitops: GitopsOptions,
+    *,
+    image: str = "",
+    from_env: str = "",
+    direct_push: bool = False,
+    source_revision: str = "",
+    evidence: str = "",
+) -> Any:
+    """Promote `image`, or the image `from_env` runs, into `target.env` (on an open connection)."""
+    from dataclasses import replace
+
+    from slipway.gitops.promote import PromoteRequest, check_promotion, current_image, promote
+
+    check_promote_input(target, image, from_env, direct_push)
+    if from_env:
+        ref = await current_image(
+            remote, target.values_path(from_env), target.tag_key, target.digest_key,
+            app=target.app, env=from_env,
+        )  # fmt: skip
+        if not ref.repository:
+            ref = replace(ref, repository=target.repository)
+    else:
+        ref = parse_ref(image)
+    check_promotion(str(ref), env=target.env, protected=target.protected, direct_push=direct_push)
+    request = PromoteRequest(
+        app=target.app, env=target.env, protected=target.protected, image=ref, remote=remote,
+        forge_token=gitops.token, values_path=target.values_path(target.env), tag_key=target.tag_key,
+        digest_key=target.digest_key, repository_key=target.repository_key,
+        repository=target.repository, direct_push=direct_push, forge_kind=gitops.forge,
+        source=source_revision, evidence=evidence,
+    )  # fmt: skip
+    return await promote(request)
+
+
 async def run_promote(options: PromoteOptions) -> Any:
     """Promote an image (or the image another environment runs) into `options.env`."""
-    from slipway.gitops.promote import (
-        PromoteRequest,
-        check_promotion,
-        current_image,
-        promote,
-        values_path_for,
-    )
-
-    target = app_target(options.source, options.app, options.env)
-    path = values_path_for(target.values_template, target.app, options.env)
-    if not options.from_env:
-        ref = check_promotion(
-            options.image,
-            env=options.env,
-            protected=target.protected,
-            direct_push=options.direct_push,
-        )
+    target = app_target(_config(options.source), options.app, options.env)
+    check_promote_input(target, options.image, options.from_env, options.direct_push)
     async with engine_connection():
-        remote = git_remote(options.gitops, target.tools)
-        if options.from_env:
-            from_path = values_path_for(target.values_template, target.app, options.from_env)
-            ref = await current_image(remote, from_path, target.tag_key, target.digest_key)
-            check_promotion(
-                str(ref),
-                env=options.env,
-                protected=target.protected,
-                direct_push=options.direct_push,
-            )
-        request = PromoteRequest(
-            app=target.app, env=options.env, protected=target.protected, image=ref, remote=remote,
-            forge_token=options.gitops.token, values_path=path, tag_key=target.tag_key,
-            digest_key=target.digest_key, direct_push=options.direct_push, forge_kind=options.gitops.forge,
-            source=options.source_revision, evidence=options.evidence,
+        return await promote_env(
+            target, git_remote(options.gitops, target.tools), options.gitops, image=options.image,
+            from_env=options.from_env, direct_push=options.direct_push,
+            source_revision=options.source_revision, evidence=options.evidence,
         )  # fmt: skip
-        return await promote(request)
+
+
+async def rollback_env(target: AppTarget, remote: Any, gitops: GitopsOptions) -> Any:
+    """Roll back `target.app`'s newest promotion to `target.env` (on an open connection)."""
+    from slipway.gitops.rollback import rollback
+
+    return await rollback(
+        remote, target.app, target.env, env_files=frozenset({target.values_path(target.env)}),
+        protected=target.protected, forge_token=gitops.token, forge_kind=gitops.forge,
+    )  # fmt: skip
 
 
 async def run_rollback(gitops: GitopsOptions, app: str, env: str, source: Path | None) -> Any:
     """Roll back `app`'s newest promotion to `env`."""
-    from slipway.gitops.rollback import rollback
-
-    target = app_target(source, app, env)
+    target = app_target(_config(source), app, env)
     async with engine_connection():
-        remote = git_remote(gitops, target.tools)
-        return await rollback(
-            remote, target.app, env, protected=target.protected,
-            forge_token=gitops.token, forge_kind=gitops.forge,
-        )  # fmt: skip
+        return await rollback_env(target, git_remote(gitops, target.tools), gitops)
 
 
 async def run_history(gitops: GitopsOptions, app: str, env: str, source: Path | None) -> Any:
     """List `app`'s promotions to `env`."""
     from slipway.gitops.history import read_history
 
-    target = app_target(source, app, env)
+    target = app_target(_config(source), app, env)
     async with engine_connection():
-        return await read_history(git_remote(gitops, target.tools), target.app, env)
+        return await read_history(git_remote(gitops, target.tools), target.app, target.env)

@@ -127,7 +127,7 @@ async def build_and_propose(
     image: ImageRef = graph.steps["publish"].evidence
     cfg = req.config
     env = cfg.environments[0]
-    repo = await clone(target.remote, target.remote.base)
+    repo = await clone(target.remote)
     env_plan = await _env_plan(req, repo, env.name, image)
     promotion = await promote(
         PromoteRequest(
@@ -140,6 +140,7 @@ async def build_and_propose(
             values_path=env_plan.values_path,
             tag_key=cfg.gitops.tag_key,
             digest_key=cfg.gitops.digest_key,
+            repository=cfg.repository,
             forge_kind=target.forge_kind,
             source=req.revision,
             evidence=evidence_markdown(graph, env_plan.manifests_diff),
@@ -153,7 +154,7 @@ async def plan(
 ) -> tuple[GraphResult, ImageRef, list[EnvPlan]]:
     """The gates (no publish), the reference that would be pushed and each environment's diffs."""
     try:
-        repo = await clone(target.remote, target.remote.base, stage="plan")
+        repo = await clone(target.remote, stage="plan")
     except StageError as exc:
         raise ConfigError(str(exc)) from exc
     graph = await run_graph(build_steps(req, with_publish=False), on_change)

@@ -113,12 +113,9 @@ def promote_cmd(
     """Change an environment's image in the GitOps repo: a pull request, or a direct push."""
     import anyio
 
-    from slipway.errors import ConfigError
     from slipway.pipelines import PromoteOptions, run_promote
     from slipway.report import evidence_json
 
-    if bool(image) == bool(from_env):
-        raise ConfigError("promote: pass exactly one of --image REF or --from ENV")
     options = PromoteOptions(
         _gitops(repo, token, base, forge),
         env,

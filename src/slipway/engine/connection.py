@@ -11,7 +11,15 @@ from typing import TextIO
 from slipway.engine.settings import EngineSettings
 from slipway.errors import EngineError
 
-__all__ = ["engine_connection", "point_client_at_engine"]
+__all__ = ["engine_connection", "point_client_at_engine", "private_log"]
+
+
+def private_log(path: Path) -> TextIO:
+    """`path` opened for appending, readable by its owner only (created 0600, tightened if not)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    os.fchmod(fd, 0o600)
+    return os.fdopen(fd, "a")
 
 
 def point_client_at_engine(settings: EngineSettings | None = None) -> EngineSettings:
@@ -54,8 +62,7 @@ async def engine_connection(log_output: TextIO | None = None) -> AsyncIterator[N
             # Always give the session's stderr somewhere to go: an undrained pipe fills up
             # and the CLI then never exits when the connection closes.
             log_path = Path(os.environ.get("SLIPWAY_ENGINE_LOG") or settings.logs_dir / "engine-session.log")
-            log_path.parent.mkdir(parents=True, exist_ok=True)
-            log_output = stack.enter_context(log_path.open("a"))  # noqa: ASYNC230
+            log_output = stack.enter_context(private_log(log_path))
         try:
             await stack.enter_async_context(dagger.connection(dagger.Config(log_output=log_output)))
         except (dagger.DaggerError, OSError) as exc:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from slipway.gitops.repo import GitRemote, clone, git_output
-from slipway.gitops.trailers import LOG_FORMAT, Commit, parse_log
+from slipway.gitops.trailers import LOG_ENV, LOG_SCRIPT, Commit, parse_log
 
-__all__ = ["Promotion", "promotions", "read_history"]
+if TYPE_CHECKING:
+    import dagger
+
+__all__ = ["Promotion", "promotions", "read_history", "read_log"]
 
 
 @dataclass(frozen=True)
@@ -42,8 +46,14 @@ def promotions(commits: list[Commit], app: str, env: str) -> list[Promotion]:
     ]
 
 
+async def read_log(remote: GitRemote, stage: str) -> tuple[dagger.Directory, list[Commit]]:
+    """A clone of the base branch and its commits (with the files each changed), newest first."""
+    repo = await clone(remote, stage=stage)
+    out = await git_output(remote, repo, LOG_SCRIPT, "read the history", env=LOG_ENV, stage=stage)
+    return repo, parse_log(out)
+
+
 async def read_history(remote: GitRemote, app: str, env: str) -> list[Promotion]:
     """Clone the GitOps repo and list `app`'s promotions to `env`."""
-    repo = await clone(remote, remote.base, stage="history")
-    out = await git_output(remote, repo, f"git log --format='{LOG_FORMAT}'", "read the history")
-    return promotions(parse_log(out), app, env)
+    _, commits = await read_log(remote, "history")
+    return promotions(commits, app, env)

@@ -1,29 +1,50 @@
 """promote: write an image reference into an environment's values file in the GitOps repo.
 
-Protected environments always go through a pull request on a `release/<app>-<sha>` branch;
-unprotected ones may push straight to the base branch when asked. Rerunning a promotion that
-already landed or is already proposed makes no new commit and reuses the open pull request.
+Protected environments always go through a pull request, with an image whose digest the
+registry serves; unprotected ones may push straight to the base branch when asked. Each
+(app, environment, image) has its own `release/<app>/<env>/...` branch and pull request, and a
+newer promotion of the same app to the same environment closes the older open ones. Rerunning
+a promotion that already landed or is already proposed makes no new commit and reuses the open
+pull request; a branch pushed by a run whose pull request could not be opened is deleted again.
 """
 
 from __future__ import annotations
 
 import difflib
+import hashlib
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from slipway.errors import ConfigError
-from slipway.gitops.forges import PullRequest, RepoRef, forge_for
-from slipway.gitops.repo import GitRemote, clone, git_output, push_commit
+from slipway.errors import ConfigError, SlipwayError, StageError
+from slipway.gitops.forges import Forge, PullRequest, RepoRef, forge_for
+from slipway.gitops.repo import Change, GitRemote, clone, delete_branch, git_output, push_commit
 from slipway.gitops.trailers import promotion_message
 from slipway.gitops.values_edit import read_value, safe_repo_path, set_values
+from slipway.identity import check_app, check_env
 from slipway.refs import ImageRef, parse_ref
 
 if TYPE_CHECKING:
     import dagger
 
-__all__ = ["PromoteRequest", "PromoteResult", "check_promotion", "promote", "values_path_for"]
+__all__ = [
+    "PromoteRequest",
+    "PromoteResult",
+    "check_promotion",
+    "current_image",
+    "promote",
+    "release_branch",
+    "values_image",
+    "values_path_for",
+]
 
-_NO_BRANCH = "__slipway_no_branch__"
+_BRANCH_EXISTS = "\x1eslipway-branch-exists"
+_SHOW_BRANCH_FILE = """
+if git rev-parse -q --verify "refs/remotes/origin/$SLIPWAY_BRANCH" >/dev/null; then
+  git show "refs/remotes/origin/$SLIPWAY_BRANCH:$SLIPWAY_PATH" 2>/dev/null || true
+  printf '%s' "$SLIPWAY_MARK"
+fi
+"""
 
 
 @dataclass(frozen=True)
@@ -39,10 +60,13 @@ class PromoteRequest:
     values_path: str
     tag_key: str = "image.tag"
     digest_key: str = "image.digest"
+    repository_key: str = ""
+    repository: str = ""
     direct_push: bool = False
     forge_kind: str = ""
     source: str = ""
     evidence: str = ""
+    supersede: bool = True
 
 
 @dataclass(frozen=True)
@@ -55,11 +79,8 @@ class PromoteResult:
     values_diff: str
     pull_request: PullRequest | None = None
     push_attempts: int = 0
-
-
-def values_path_for(template: str, app: str, env: str) -> str:
-    """The values file for `app` in `env`, from a `{app}`/`{env}` template, kept inside the repo."""
-    return safe_repo_path(template.format(app=app, env=env))
+    image: str = ""
+    superseded: tuple[int, ...] = ()
 
 
 def check_promotion(image: str, *, env: str, protected: bool, direct_push: bool) -> ImageRef:
@@ -75,7 +96,10 @@ def check_promotion(image: str, *, env: str, protected: bool, direct_push: bool)
         )
         raise ConfigError(msg)
     if protected and direct_push:
-        msg = f"promote: {env!r} is protected: it is promoted only through a reviewed pull request"
+        msg = (
+            f"promote: {env!r} is protected (or not declared unprotected in slipway.yaml): "
+            "it is promoted only through a reviewed pull request"
+        )
         raise ConfigError(msg)
     if not ref.tag and not ref.digest:
         msg = f"promote: {image!r} names no tag or digest"
@@ -83,14 +107,22 @@ def check_promotion(image: str, *, env: str, protected: bool, direct_push: bool)
     return ref
 
 
-def _branch(req: PromoteRequest) -> str:
-    marker = req.image.tag if req.image.tag else req.image.digest.removeprefix("sha256:")
-    return f"release/{req.app}-{marker[:40]}"
+def values_path_for(template: str, app: str, env: str) -> str:
+    """The values file for `app` in `env`, from a `{app}`/`{env}` template, kept inside the repo."""
+    return safe_repo_path(template.format(app=app, env=env))
 
 
-def image_changes(image: ImageRef, tag_key: str, digest_key: str) -> dict[str, str]:
+def release_branch(app: str, env: str, image: ImageRef) -> str:
+    """The branch that proposes exactly this image for this app and environment."""
+    readable = re.sub(r"[^A-Za-z0-9_-]+", "-", image.tag or image.digest.removeprefix("sha256:"))[:40]
+    return f"release/{app}/{env}/{readable}-{hashlib.sha256(str(image).encode()).hexdigest()[:8]}"
+
+
+def image_changes(image: ImageRef, tag_key: str, digest_key: str, repository_key: str = "") -> dict[str, str]:
     """The values-file edits that point an environment at `image`."""
     changes = {}
+    if repository_key:
+        changes[repository_key] = image.repository
     if image.tag:
         changes[tag_key] = image.tag
     if digest_key:
@@ -98,14 +130,46 @@ def image_changes(image: ImageRef, tag_key: str, digest_key: str) -> dict[str, s
     return changes
 
 
+def _repository_key(tag_key: str) -> str:
+    return tag_key.rsplit(".", 1)[0] + ".repository" if "." in tag_key.strip(".") else "repository"
+
+
+def _file_repository(text: str, tag_key: str, path: str) -> str:
+    try:
+        return read_value(text, _repository_key(tag_key), path)
+    except ConfigError:
+        return ""
+
+
 def values_image(text: str, tag_key: str, digest_key: str, path: str) -> ImageRef:
     """The image a values file points at (`<tag's parent>.repository`, tag and digest)."""
-    repository_key = tag_key.rsplit(".", 1)[0] + ".repository"
     return ImageRef(
-        read_value(text, repository_key, path),
+        _file_repository(text, tag_key, path),
         read_value(text, tag_key, path),
         read_value(text, digest_key, path) if digest_key else "",
     )
+
+
+def _check_repository(req: PromoteRequest, image: ImageRef, text: str, path: str) -> None:
+    """The image must come from the app's own repository unless the config writes the repository."""
+    if req.repository_key:
+        return
+    expected = req.repository or _file_repository(text, req.tag_key, path)
+    if not expected:
+        if req.protected:
+            msg = (
+                f"promote: cannot tell whether {image.repository} is {req.app!r}'s repository: {path} "
+                "names none and no slipway.yaml was given (pass --source APP_DIR)"
+            )
+            raise ConfigError(msg)
+        return
+    if image.repository != expected:
+        msg = (
+            f"promote: refusing {image} for {req.app!r} in {req.env!r}: its repository is "
+            f"{expected}, not {image.repository} (set gitops.repository_key in slipway.yaml to "
+            "promote other repositories)"
+        )
+        raise ConfigError(msg)
 
 
 def _diff(path: str, old: str, new: str) -> str:
@@ -113,25 +177,25 @@ def _diff(path: str, old: str, new: str) -> str:
     return "".join(lines)
 
 
-async def _read_values(repo: dagger.Directory, path: str, req: PromoteRequest) -> str:
+async def _read_values(repo: dagger.Directory, path: str, remote: GitRemote, app: str, env: str) -> str:
     import dagger
 
     try:
         return await repo.file(path).contents()
     except dagger.QueryError as exc:
         msg = (
-            f"promote: no values file {path} in {req.remote.url} for app {req.app!r} and "
-            f"environment {req.env!r} (unknown app or env?)"
+            f"promote: no values file {path} in {remote.url} for app {app!r} and "
+            f"environment {env!r} (unknown app or env? check gitops.values_path)"
         )
         raise ConfigError(msg) from exc
 
 
-def _body(req: PromoteRequest, diff: str) -> str:
+def _body(req: PromoteRequest, image: ImageRef, diff: str) -> str:
     parts = [
         f"Promotes **{req.app}** to **{req.env}**.",
         "",
-        f"- Image: `{req.image}`",
-        f"- Digest: `{req.image.digest or 'not pinned'}`",
+        f"- Image: `{image}`",
+        f"- Digest: `{image.digest or 'not pinned'}`",
         f"- Source: `{req.source or 'unknown'}`",
         "",
         "### Values diff",
@@ -144,58 +208,93 @@ def _body(req: PromoteRequest, diff: str) -> str:
     return "\n".join(parts) + "\n"
 
 
+async def _proposed(remote: GitRemote, repo: dagger.Directory, branch: str, path: str) -> str | None:
+    """The values file as `branch` has it, or None when the branch does not exist."""
+    out = await git_output(
+        remote, repo, _SHOW_BRANCH_FILE, f"read {branch}",
+        env={"SLIPWAY_BRANCH": branch, "SLIPWAY_PATH": path, "SLIPWAY_MARK": _BRANCH_EXISTS},
+    )  # fmt: skip
+    return out.removesuffix(_BRANCH_EXISTS) if out.endswith(_BRANCH_EXISTS) else None
+
+
+async def _supersede(
+    forge: Forge, repo_ref: RepoRef, req: PromoteRequest, pr: PullRequest
+) -> tuple[int, ...]:
+    """Close the other open pull requests promoting this app to this environment."""
+    prefix = f"release/{req.app}/{req.env}/"
+    older = [p for p in await forge.list_open(repo_ref, req.remote.base) if p.head.startswith(prefix)]
+    closed = []
+    for old in older:
+        if old.number == pr.number:
+            continue
+        await forge.close(repo_ref, old, f"Superseded by #{pr.number} ({pr.url}): {pr.title}.")
+        closed.append(old.number)
+    return tuple(closed)
+
+
 async def promote(req: PromoteRequest) -> PromoteResult:
     """Promote `req.image` to `req.env`; see the module docstring for the rules."""
+    check_app(req.app, "promote")
+    check_env(req.env, "promote")
     check_promotion(str(req.image), env=req.env, protected=req.protected, direct_push=req.direct_push)
+    image = req.image
+    if req.protected:
+        from slipway.registry import pin_digest
+
+        image = await pin_digest(image)
     path = safe_repo_path(req.values_path)
-    branch = _branch(req)
-    repo = await clone(req.remote, branch)
-    old = await _read_values(repo, path, req)
-    new = set_values(old, image_changes(req.image, req.tag_key, req.digest_key), name=path)
+    branch = release_branch(req.app, req.env, image)
+    repo = await clone(req.remote, branch="" if req.direct_push else branch, paths=(path,))
+    old = await _read_values(repo, path, req.remote, req.app, req.env)
+    _check_repository(req, image, old, path)
+    changes = image_changes(image, req.tag_key, req.digest_key, req.repository_key)
+    new = set_values(old, changes, name=path)
     diff = _diff(path, old, new)
     if new == old:
-        return PromoteResult("already-landed", req.remote.base, "", "")
+        return PromoteResult("already-landed", req.remote.base, "", "", image=str(image))
     message = promotion_message(
-        req.app,
-        req.env,
-        req.image.tag or req.image.digest,
-        str(req.image),
-        req.image.digest,
-        req.source,
+        req.app, req.env, image.tag or image.digest, str(image), image.digest, req.source
     )
     edited = repo.with_new_file(path, new)
-    commit_script = f'git add -- "{path}" && git commit --quiet -F /tmp/slipway-message'
     if req.direct_push:
         pushed = await push_commit(
-            req.remote, edited, prepare=commit_script, message=message,
+            req.remote, edited, change=Change(paths=(path,)), message=message,
             ref=req.remote.base, rebase_onto_base=True,
         )  # fmt: skip
-        return PromoteResult("landed", req.remote.base, pushed.commit, diff, None, pushed.attempts)
+        return PromoteResult(
+            "landed", req.remote.base, pushed.commit, diff, None, pushed.attempts, str(image)
+        )
 
-    proposed = await git_output(
-        req.remote, repo,
-        f'git show "origin/{branch}:{path}" 2>/dev/null || echo {_NO_BRANCH}',
-        f"read {branch}",
-    )  # fmt: skip
+    repo_ref = RepoRef.from_url(req.remote.url)
+    forge = forge_for(repo_ref, req.forge_token, req.forge_kind)
+    pr = await forge.find_open(repo_ref, branch, req.remote.base)  # also proves the token before a push
+    proposed = await _proposed(req.remote, repo, branch, path)
     status, commit, attempts = "already-proposed", "", 0
     if proposed != new:
         pushed = await push_commit(
-            req.remote, edited, prepare=f'git checkout --quiet -B "{branch}" && {commit_script}',
-            message=message, ref=branch, rebase_onto_base=False,
+            req.remote, edited, change=Change(paths=(path,), branch=branch), message=message,
+            ref=branch, rebase_onto_base=False,
         )  # fmt: skip
         status, commit, attempts = "proposed", pushed.commit, pushed.attempts
-    repo_ref = RepoRef.from_url(req.remote.url)
-    forge = forge_for(repo_ref, req.forge_token, req.forge_kind)
-    pr = await forge.find_open(repo_ref, branch, req.remote.base)
     if pr is None:
-        title = f"Promote {req.app} {req.image.tag or req.image.digest[:19]} to {req.env}"
-        pr = await forge.open(repo_ref, branch, req.remote.base, title, _body(req, diff))
+        title = f"Promote {req.app} {image.tag or image.digest[:19]} to {req.env}"
+        try:
+            pr = await forge.open(repo_ref, branch, req.remote.base, title, _body(req, image, diff))
+        except SlipwayError as exc:
+            if proposed is None and await delete_branch(req.remote, repo, branch):
+                why = str(exc).removeprefix("promote: ")
+                raise StageError("promote", f"{why} (the pushed branch {branch} was deleted again)") from exc
+            raise
         status = "proposed"
-    return PromoteResult(status, branch, commit, diff, pr, attempts)
+    superseded = await _supersede(forge, repo_ref, req, pr) if req.supersede else ()
+    return PromoteResult(status, branch, commit, diff, pr, attempts, str(image), superseded)
 
 
-async def current_image(remote: GitRemote, values_path: str, tag_key: str, digest_key: str) -> ImageRef:
+async def current_image(
+    remote: GitRemote, values_path: str, tag_key: str, digest_key: str, *, app: str, env: str
+) -> ImageRef:
     """The image an environment runs now, read from its values file on the base branch."""
-    repo = await clone(remote, remote.base)
     path = safe_repo_path(values_path)
-    return values_image(await repo.file(path).contents(), tag_key, digest_key, path)
+    repo = await clone(remote, paths=(path,))
+    text = await _read_values(repo, path, remote, app, env)
+    return values_image(text, tag_key, digest_key, path)

@@ -2,28 +2,33 @@
 
 The token reaches git only as a secret environment variable, turned into an HTTP header inside
 the script's own environment: it is never in a command line, a file, a layer or a log.
-Repositories on the host's loopback (the local forge) are reached through a host tunnel.
+Every script here is a constant: branch names, paths and commits reach git as environment
+variables or positional arguments, never as script text. Repositories on the host's loopback
+(the local forge) are reached through a host tunnel.
 """
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import SplitResult, urlsplit
 
-from slipway.errors import StageError
+from slipway.errors import ConfigError, StageError
 from slipway.stages.engine_calls import exec_outcome, stage_errors, tail
 
 if TYPE_CHECKING:
     import dagger
 
-__all__ = ["GitRemote", "PushOutcome", "clone", "git_script", "push_commit"]
+__all__ = ["Change", "GitRemote", "PushOutcome", "clone", "delete_branch", "git_output", "push_commit"]
 
 _TUNNEL_ALIAS = "slipway-forge"
 # What git says when another push won the race (as opposed to a hook or permission refusal).
 _RACE = "fetch first|non-fast-forward|cannot lock ref|failed to update ref"
+_PROTECTED = re.compile(r"protected|pre-receive hook declined|not allowed|permission", re.IGNORECASE)
 _LOOPBACK = ("127.0.0.1", "localhost")
 _PRELUDE = """set -eu
 export GIT_CONFIG_COUNT=2
@@ -31,7 +36,53 @@ export GIT_CONFIG_KEY_0=http.extraHeader
 export GIT_CONFIG_VALUE_0="Authorization: Basic $(printf '%s:%s' "$GIT_USER" "$GIT_TOKEN" | base64 -w0)"
 export GIT_CONFIG_KEY_1=safe.directory GIT_CONFIG_VALUE_1='*'
 export GIT_TERMINAL_PROMPT=0
+if [ -n "${GIT_INSTEAD:-}" ]; then
+  export GIT_CONFIG_COUNT=3 GIT_CONFIG_KEY_2="${GIT_INSTEAD%%=*}" GIT_CONFIG_VALUE_2="${GIT_INSTEAD#*=}"
+fi
 """
+# Arguments: the repo-relative paths that must be regular files or absent (no symlink on the way).
+_CLONE = """
+if ! git clone --quiet --branch "$SLIPWAY_BASE" -- "$REPO_URL" /repo 2>/tmp/clone.err; then
+  cat /tmp/clone.err >&2
+  if grep -q "Remote branch .* not found" /tmp/clone.err; then exit 12; fi
+  exit 11
+fi
+cd /repo
+if [ -n "$SLIPWAY_BRANCH" ] &&
+   git ls-remote --exit-code --heads origin "refs/heads/$SLIPWAY_BRANCH" >/dev/null; then
+  git fetch --quiet origin "+refs/heads/$SLIPWAY_BRANCH:refs/remotes/origin/$SLIPWAY_BRANCH"
+fi
+for p in "$@"; do
+  if [ "$(realpath -m -- "/repo/$p")" != "/repo/$p" ]; then printf '%s\\n' "$p" >&2; exit 13; fi
+done
+"""
+# Arguments: the paths to commit (none for a revert).
+_PREPARE = """
+if [ -n "$SLIPWAY_BRANCH" ]; then git checkout --quiet -B "$SLIPWAY_BRANCH"; fi
+if [ -n "$SLIPWAY_REVERT" ]; then git revert --no-commit "$SLIPWAY_REVERT"; else git add -- "$@"; fi
+git commit --quiet -F /tmp/slipway-message
+"""
+_PUSH_REBASE = """
+i=0
+while [ "$i" -lt "$SLIPWAY_ATTEMPTS" ]; do
+  i=$((i+1))
+  if git push --quiet origin "HEAD:refs/heads/$SLIPWAY_REF" 2>/tmp/push.err; then break; fi
+  cat /tmp/push.err >&2
+  grep -qE "$SLIPWAY_RACE" /tmp/push.err || exit 3
+  [ "$i" -lt "$SLIPWAY_ATTEMPTS" ] || exit 4
+  git fetch --quiet origin "$SLIPWAY_BASE" || exit 5
+  git rebase --quiet "origin/$SLIPWAY_BASE" || exit 5
+  sleep "$(awk -v i="$i" 'BEGIN{srand(); print 0.1 + rand() * 0.4 * i}')"
+done
+echo "$(git rev-parse HEAD) $i"
+"""
+_PUSH_REPLACE = """
+if ! git push --quiet --force origin "HEAD:refs/heads/$SLIPWAY_REF" 2>/tmp/push.err; then
+  cat /tmp/push.err >&2; exit 3
+fi
+echo "$(git rev-parse HEAD) 1"
+"""
+_DELETE = 'git push --quiet origin --delete "refs/heads/$SLIPWAY_REF"\n'
 
 
 @dataclass(frozen=True)
@@ -43,6 +94,15 @@ class GitRemote:
     token: dagger.Secret
     image: str
     base: str = "main"
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one commit does: add `paths`, or revert the commit `revert`; on `branch` if set."""
+
+    paths: tuple[str, ...] = ()
+    revert: str = ""
+    branch: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,13 +145,20 @@ def git_container(remote: GitRemote) -> dagger.Container:
     return ctr
 
 
-def git_script(body: str) -> list[str]:
-    """`sh -c` arguments running `body` with authentication and URL rewriting set up."""
-    rewrite = (
-        'if [ -n "${GIT_INSTEAD:-}" ]; then export GIT_CONFIG_COUNT=3 '
-        'GIT_CONFIG_KEY_2="${GIT_INSTEAD%%=*}" GIT_CONFIG_VALUE_2="${GIT_INSTEAD#*=}"; fi\n'
-    )
-    return ["sh", "-c", _PRELUDE + rewrite + body]
+def _git_exec(
+    ctr: dagger.Container, script: str, env: Mapping[str, str], args: Sequence[str] = ()
+) -> dagger.Container:
+    """`ctr` running the constant `script` with `env` set and `args` as "$@"."""
+    from dagger import ReturnType
+
+    for key, value in env.items():
+        ctr = ctr.with_env_variable(key, value)
+    return ctr.with_exec(["sh", "-c", _PRELUDE + script, "slipway-git", *args], expect=ReturnType.ANY)
+
+
+def _fresh() -> dict[str, str]:
+    """An environment value that keeps the engine from reusing a cached network operation."""
+    return {"SLIPWAY_FRESH": f"{time.time_ns()}-{uuid.uuid4().hex}"}
 
 
 def _unreachable(stage: str, url: str, output: str) -> StageError:
@@ -105,95 +172,115 @@ def _unreachable(stage: str, url: str, output: str) -> StageError:
     return StageError(stage, f"could not reach {url}: {why}", details=tail(output))
 
 
-async def clone(remote: GitRemote, branch: str, *, stage: str = "promote") -> dagger.Directory:
-    """A fresh clone of the base branch, plus `origin/<branch>` when that branch exists."""
-    from dagger import ReturnType
+async def clone(
+    remote: GitRemote, *, branch: str = "", paths: Sequence[str] = (), stage: str = "promote"
+) -> dagger.Directory:
+    """A fresh clone of the base branch, plus `origin/<branch>` when that branch exists.
 
-    script = (
-        f'git clone --quiet --branch "{remote.base}" "$REPO_URL" /repo\ncd /repo\n'
-        f'if git ls-remote --exit-code --heads origin "{branch}" >/dev/null; then '
-        f'git fetch --quiet origin "{branch}:refs/remotes/origin/{branch}"; fi\n'
-    )
-    ctr = (
-        git_container(remote)
-        .with_env_variable("REPO_URL", remote.url)
-        .with_env_variable("SLIPWAY_FRESH", f"{time.time_ns()}-{uuid.uuid4().hex}")
-        .with_exec(git_script(script), expect=ReturnType.ANY)
-    )
+    Each of `paths` must be a regular file (or absent), reached through no symbolic link.
+    """
+    env = {"REPO_URL": remote.url, "SLIPWAY_BASE": remote.base, "SLIPWAY_BRANCH": branch, **_fresh()}
+    ctr = _git_exec(git_container(remote), _CLONE, env, paths)
     async with stage_errors(stage, f"clone {remote.url}", "check the URL and token"):
         outcome = await exec_outcome(ctr)
+        if outcome.exit_code == 12:
+            msg = f"{stage}: branch {remote.base!r} does not exist in {remote.url} (check --base)"
+            raise ConfigError(msg)
+        if outcome.exit_code == 13:
+            path = tail(outcome.stderr, 1)
+            msg = (
+                f"{stage}: {path} in {remote.url} is a symbolic link or lies under one; slipway "
+                "edits only regular files inside the repository"
+            )
+            raise ConfigError(msg)
         if outcome.exit_code != 0:
             raise _unreachable(stage, remote.url, outcome.output)
         return await ctr.directory("/repo").sync()
 
 
-async def git_output(remote: GitRemote, repo: dagger.Directory, script: str, what: str) -> str:
-    """Run a read-only git `script` in the clone and return its stdout."""
-    from dagger import ReturnType
-
-    ctr = (
-        git_container(remote)
-        .with_directory("/repo", repo)
-        .with_workdir("/repo")
-        .with_exec(git_script(script), expect=ReturnType.ANY)
-    )
-    async with stage_errors("promote", what, "see the git output"):
+async def git_output(
+    remote: GitRemote,
+    repo: dagger.Directory,
+    script: str,
+    what: str,
+    *,
+    env: Mapping[str, str] | None = None,
+    stage: str = "promote",
+) -> str:
+    """Run the constant read-only git `script` (values in `env`) in the clone; return its stdout."""
+    ctr = git_container(remote).with_directory("/repo", repo).with_workdir("/repo")
+    ctr = _git_exec(ctr, script, env or {})
+    async with stage_errors(stage, what, "see the git output"):
         outcome = await exec_outcome(ctr)
     if outcome.exit_code != 0:
-        raise StageError("promote", f"could not {what}: {tail(outcome.output, 1)}", details=outcome.output)
+        raise StageError(stage, f"could not {what}: {tail(outcome.output, 1)}", details=outcome.output)
     return outcome.stdout
+
+
+def _refusal(stderr: str) -> str:
+    """Git's own reason for refusing a push, as one line."""
+    lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
+    telling = [ln for ln in lines if ln.startswith(("remote:", "error:", "fatal:", "!")) and ln != "remote:"]
+    return (telling or lines or ["no reason given"])[-1]
 
 
 async def push_commit(
     remote: GitRemote,
     repo: dagger.Directory,
     *,
-    prepare: str,
+    change: Change,
     message: str,
     ref: str,
     rebase_onto_base: bool,
     attempts: int = 16,
     stage: str = "promote",
 ) -> PushOutcome:
-    """Run `prepare` (edits/reverts that commit) then push HEAD to `ref`, retrying when it races.
+    """Commit `change` and push HEAD to `ref`, retrying when it races.
 
     With `rebase_onto_base`, a rejected push fetches the base branch, rebases and tries again,
     up to `attempts` times; otherwise the push replaces a stale slipway-owned branch.
     """
-    from dagger import ReturnType
-
-    if rebase_onto_base:
-        push = (
-            f"i=0; while [ $i -lt {attempts} ]; do i=$((i+1));\n"
-            f'  if git push --quiet origin "HEAD:refs/heads/{ref}" 2>/tmp/push.err; then break; fi\n'
-            f"  cat /tmp/push.err >&2\n"
-            f'  grep -qE "{_RACE}" /tmp/push.err || exit 3\n'
-            f"  [ $i -lt {attempts} ] || exit 4\n"
-            f'  git fetch --quiet origin "{remote.base}" || exit 5\n'
-            f'  git rebase --quiet "origin/{remote.base}" || exit 5\n'
-            f'  sleep "$(awk "BEGIN{{srand(); print 0.1 + rand() * 0.4 * $i}}")"\n'
-            f"done\n"
-        )
-    else:
-        push = f'git push --quiet --force origin "HEAD:refs/heads/{ref}" || exit 3\ni=1\n'
-    script = prepare + "\n" + push + 'echo "$(git rev-parse HEAD) $i"\n'
+    env = {
+        "SLIPWAY_BRANCH": change.branch,
+        "SLIPWAY_REVERT": change.revert,
+        "SLIPWAY_REF": ref,
+        "SLIPWAY_BASE": remote.base,
+        "SLIPWAY_ATTEMPTS": str(attempts),
+        "SLIPWAY_RACE": _RACE,
+        **_fresh(),
+    }
     ctr = (
         git_container(remote)
         .with_directory("/repo", repo)
         .with_workdir("/repo")
         .with_new_file("/tmp/slipway-message", message)  # noqa: S108  (inside the throwaway container)
-        .with_env_variable("SLIPWAY_FRESH", f"{time.time_ns()}-{uuid.uuid4().hex}")
-        .with_exec(git_script(script), expect=ReturnType.ANY)
     )
+    script = _PREPARE + (_PUSH_REBASE if rebase_onto_base else _PUSH_REPLACE)
+    ctr = _git_exec(ctr, script, env, change.paths)
     async with stage_errors(stage, f"push to {ref}", "see the git output"):
         outcome = await exec_outcome(ctr)
-    reasons = {
-        3: f"the forge refused the push to {ref}: {tail(outcome.stderr, 1)} (is it protected?)",
-        4: f"{attempts} pushes to {ref} lost the race against other pushes (retry)",
-        5: f"rebasing onto {remote.base} conflicted (someone changed the same file)",
-    }
     if outcome.exit_code != 0:
+        reason = _refusal(outcome.stderr)
+        hint = " (is the branch protected?)" if _PROTECTED.search(outcome.stderr) else ""
+        reasons = {
+            3: f"the forge refused the push to {ref}: {reason}{hint}",
+            4: f"{attempts} pushes to {ref} lost the race against other pushes (retry): {reason}",
+            5: f"rebasing onto {remote.base} conflicted (someone changed the same file): {reason}",
+        }
         why = reasons.get(outcome.exit_code, tail(outcome.output, 1))
         raise StageError(stage, f"could not push: {why}", details=tail(outcome.output))
     commit, tries = outcome.stdout.split()[-2:]
     return PushOutcome(commit=commit, ref=ref, attempts=int(tries))
+
+
+async def delete_branch(
+    remote: GitRemote, repo: dagger.Directory, ref: str, *, stage: str = "promote"
+) -> bool:
+    """Delete the branch `ref` on the remote; whether that worked (never raises)."""
+    ctr = git_container(remote).with_directory("/repo", repo).with_workdir("/repo")
+    ctr = _git_exec(ctr, _DELETE, {"SLIPWAY_REF": ref, **_fresh()})
+    try:
+        async with stage_errors(stage, f"delete {ref}", "delete it by hand"):
+            return (await exec_outcome(ctr)).exit_code == 0
+    except StageError:
+        return False

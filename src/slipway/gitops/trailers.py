@@ -6,9 +6,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = ["Commit", "parse_log", "promotion_message", "rollback_message"]
+__all__ = ["LOG_ENV", "LOG_SCRIPT", "Commit", "parse_log", "promotion_message", "rollback_message"]
 
-LOG_FORMAT = "%H%x1f%cI%x1f%B%x1e"
+LOG_FORMAT = "%x1e%H%x1f%cI%x1f%B%x1d"
+# The base branch's history, each commit with the files it changed (paths unquoted).
+LOG_SCRIPT = 'git -c core.quotePath=false log --name-only --format="$SLIPWAY_FORMAT"\n'
+LOG_ENV = {"SLIPWAY_FORMAT": LOG_FORMAT}
 _TRAILER = re.compile(r"^(Slipway-[A-Za-z]+): (.*)$", re.MULTILINE)
 
 
@@ -20,6 +23,7 @@ class Commit:
     time: str
     subject: str
     trailers: Mapping[str, str]
+    files: tuple[str, ...] = ()
 
 
 def _message(subject: str, trailers: Mapping[str, str], body: str = "") -> str:
@@ -50,15 +54,16 @@ def rollback_message(app: str, env: str, reverted: Commit) -> str:
 
 
 def parse_log(output: str) -> list[Commit]:
-    """Parse `git log --format=LOG_FORMAT` output, newest first."""
+    """Parse the output of LOG_SCRIPT, newest first."""
     commits = []
     for record in output.split("\x1e"):
-        fields = record.strip("\n").split("\x1f")
+        head, _, names = record.partition("\x1d")
+        fields = head.strip("\n").split("\x1f")
         if len(fields) != 3:
             continue
         sha, time, body = fields
         trailers = dict(_TRAILER.findall(body))
-        commits.append(
-            Commit(sha.strip(), time, body.strip().splitlines()[0] if body.strip() else "", trailers)
-        )
+        subject = body.strip().splitlines()[0] if body.strip() else ""
+        files = tuple(line for line in names.splitlines() if line)
+        commits.append(Commit(sha.strip(), time, subject, trailers, files))
     return commits

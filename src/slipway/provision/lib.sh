@@ -26,6 +26,7 @@ step() {
   local log="$SLIPWAY_LOGS/$name.log"
   local start=$SECONDS
   printf '==> %s ... ' "$name"
+  install -m 600 /dev/null "$log"
   # In the background, so `set -e` holds inside "$@" (an `if` condition would switch it off).
   ( "$@" ) >"$log" 2>&1 &
   if wait $!; then

@@ -77,6 +77,14 @@ class Forge(Protocol):
         """Open a pull request from `head` into `base`."""
         ...
 
+    async def list_open(self, repo: RepoRef, base: str) -> list[PullRequest]:
+        """Every open pull request into `base`."""
+        ...
+
+    async def close(self, repo: RepoRef, pr: PullRequest, comment: str) -> None:
+        """Comment on `pr`, then close it."""
+        ...
+
 
 async def request_json(
     send: Callable[[], Awaitable[httpx.Response]], what: str, *, delay_s: float = 0.5

@@ -38,3 +38,19 @@ class GitHub:
         async with httpx.AsyncClient(headers=self._headers, timeout=30) as client:
             data = await request_json(lambda: client.post(url, json=payload), "open a pull request")
         return pull_from_json(data)
+
+    async def list_open(self, repo: RepoRef, base: str) -> list[PullRequest]:
+        """Every open pull request into `base` (first 100)."""
+        url = f"{self._api}/repos/{repo.owner}/{repo.name}/pulls"
+        params: dict[str, str | int] = {"state": "open", "base": base, "per_page": 100}
+        async with httpx.AsyncClient(headers=self._headers, timeout=30) as client:
+            pulls = await request_json(lambda: client.get(url, params=params), "list pull requests")
+        return [pull_from_json(d) for d in pulls]
+
+    async def close(self, repo: RepoRef, pr: PullRequest, comment: str) -> None:
+        """Comment on `pr` (an issue comment), then close it."""
+        issue = f"{self._api}/repos/{repo.owner}/{repo.name}/issues/{pr.number}/comments"
+        pull = f"{self._api}/repos/{repo.owner}/{repo.name}/pulls/{pr.number}"
+        async with httpx.AsyncClient(headers=self._headers, timeout=30) as client:
+            await request_json(lambda: client.post(issue, json={"body": comment}), "comment")
+            await request_json(lambda: client.patch(pull, json={"state": "closed"}), "close a pull request")

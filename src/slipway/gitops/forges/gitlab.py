@@ -51,3 +51,19 @@ class GitLab:
                 lambda: client.post(self._project(repo), json=payload), "open a merge request"
             )
         return _mr(data)
+
+    async def list_open(self, repo: RepoRef, base: str) -> list[PullRequest]:
+        """Every open merge request into `base` (first 100)."""
+        params: dict[str, str | int] = {"state": "opened", "target_branch": base, "per_page": 100}
+        async with httpx.AsyncClient(headers=self._headers, timeout=30) as client:
+            mrs = await request_json(
+                lambda: client.get(self._project(repo), params=params), "list merge requests"
+            )
+        return [_mr(d) for d in mrs]
+
+    async def close(self, repo: RepoRef, pr: PullRequest, comment: str) -> None:
+        """Add a note to the merge request, then close it."""
+        mr = f"{self._project(repo)}/{pr.number}"
+        async with httpx.AsyncClient(headers=self._headers, timeout=30) as client:
+            await request_json(lambda: client.post(f"{mr}/notes", json={"body": comment}), "comment")
+            await request_json(lambda: client.put(mr, json={"state_event": "close"}), "close a merge request")
