@@ -7,7 +7,7 @@ from pathlib import Path
 
 from slipway.errors import ConfigError
 
-__all__ = ["read_secret"]
+__all__ = ["read_secret", "read_token"]
 
 
 def read_secret(spec: str, option: str) -> str:
@@ -31,3 +31,12 @@ def read_secret(spec: str, option: str) -> str:
         return value
     msg = f"{option}: pass secrets as env:NAME or file:PATH, not as plain text"
     raise ConfigError(msg)
+
+
+def read_token(value: str, option: str) -> str:
+    """A token given as a value (a Dagger secret's plaintext), trimmed like env: and file: tokens."""
+    token = value.strip()
+    if not token:
+        msg = f"{option}: the token is empty"
+        raise ConfigError(msg)
+    return token

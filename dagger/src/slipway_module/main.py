@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import dagger
 from dagger import DefaultPath, Doc, Ignore, dag, function, object_type
 
+from slipway.config import parse_config
 from slipway.engine.probe import engine_version
 from slipway.gitops.forges import RepoRef, forge_for
 from slipway.gitops.repo import GitRemote
 from slipway.graph import run_graph
 from slipway.graphs import BuildRequest, build_steps, request_from_directory
+from slipway.pipelines import AppTarget, GitopsOptions, app_target
 from slipway.propose import GitopsTarget
+from slipway.secrets import read_token
 from slipway.stages import build as build_stage
 from slipway.stages import publish as publish_stage
 from slipway.toolchain import ToolImages
@@ -40,11 +44,23 @@ RepoUrl = Annotated[str, Doc("GitOps repository URL, https://host/owner/repo.git
 Token = Annotated[dagger.Secret, Doc("git/forge token for the GitOps repository")]
 
 
-async def _target(repo: str, token: dagger.Secret, base: str, forge: str) -> GitopsTarget:
-    plain = await token.plaintext()
-    client = forge_for(RepoRef.from_url(repo), plain, forge)
+async def _gitops(repo: str, token: dagger.Secret, base: str, forge: str) -> tuple[GitopsOptions, GitRemote]:
+    """The checked GitOps options and the git remote holding the token as a secret."""
+    options = GitopsOptions(repo, read_token(await token.plaintext(), "--gitops-token"), base, forge)
+    client = forge_for(RepoRef.from_url(repo), options.token, forge)
     image = ToolImages.resolve()["git"]
-    return GitopsTarget(GitRemote(repo, client.username, token, image, base), plain, forge)
+    return options, GitRemote(repo, client.username, token, image, base)
+
+
+async def _target(repo: str, token: dagger.Secret, base: str, forge: str) -> GitopsTarget:
+    options, remote = await _gitops(repo, token, base, forge)
+    return GitopsTarget(remote, options.token, forge)
+
+
+async def _app_target(source: dagger.Directory, env: str) -> AppTarget:
+    """The app's promotion rules, from the slipway.yaml in `source`."""
+    config = parse_config(await source.file("slipway.yaml").contents(), Path("slipway.yaml"))
+    return app_target(config, "", env)
 
 
 @object_type
@@ -155,63 +171,42 @@ class Slipway:
     @function
     async def promote(
         self,
-        app: Annotated[str, Doc("application name")],
-        env: Annotated[str, Doc("environment to promote to")],
+        env: Annotated[str, Doc("environment to promote to (from slipway.yaml)")],
         gitops_repo: RepoUrl,
         gitops_token: Token,
+        source: Source,
         image: Annotated[str, Doc("image reference (repo:<sha>[@sha256:...])")] = "",
         from_env: Annotated[str, Doc("promote the image this environment runs")] = "",
-        protected: Annotated[bool, Doc("the environment needs a reviewed PR")] = False,
         direct_push: Annotated[bool, Doc("push to the base branch (unprotected only)")] = False,
         base: Annotated[str, Doc("GitOps default branch")] = "main",
         forge: Annotated[str, Doc("gitea | github | gitlab (default: from the URL)")] = "",
     ) -> Annotated[str, Doc("status and PR URL")]:
         """Write an image into the environment's values file: a pull request or a direct push."""
-        from slipway.gitops.promote import (
-            PromoteRequest,
-            check_promotion,
-            current_image,
-            promote,
-            values_path_for,
-        )
+        from slipway.pipelines import promote_env
 
-        target = await _target(gitops_repo, gitops_token, base, forge)
-        template = "apps/{app}/overlays/{env}/values.yaml"
-        protected = protected or env in ("prod", "production")
-        if from_env:
-            ref = await current_image(
-                target.remote, values_path_for(template, app, from_env), "image.tag", "image.digest"
-            )
-        else:
-            ref = check_promotion(image, env=env, protected=protected, direct_push=direct_push)
-        check_promotion(str(ref), env=env, protected=protected, direct_push=direct_push)
-        outcome = await promote(PromoteRequest(
-            app=app, env=env, protected=protected, image=ref, remote=target.remote,
-            forge_token=target.forge_token, values_path=values_path_for(template, app, env),
-            direct_push=direct_push, forge_kind=forge,
-        ))  # fmt: skip
+        gitops, remote = await _gitops(gitops_repo, gitops_token, base, forge)
+        target = await _app_target(source, env)
+        outcome = await promote_env(
+            target, remote, gitops, image=image, from_env=from_env, direct_push=direct_push
+        )
         pr = outcome.pull_request
         return f"{outcome.status} {outcome.branch} {outcome.commit}\nPR: {pr.url if pr else 'none'}\n"
 
     @function
     async def rollback(
         self,
-        app: Annotated[str, Doc("application name")],
         env: Annotated[str, Doc("environment to roll back")],
         gitops_repo: RepoUrl,
         gitops_token: Token,
-        protected: Annotated[bool, Doc("the environment needs a reviewed PR")] = False,
+        source: Source,
         base: Annotated[str, Doc("GitOps default branch")] = "main",
         forge: Annotated[str, Doc("gitea | github | gitlab (default: from the URL)")] = "",
     ) -> Annotated[str, Doc("the reverted promotion and the revert")]:
         """Revert the newest promotion of the app to the environment."""
-        from slipway.gitops.rollback import rollback
+        from slipway.pipelines import rollback_env
 
-        target = await _target(gitops_repo, gitops_token, base, forge)
-        outcome = await rollback(
-            target.remote, app, env, protected=protected or env in ("prod", "production"),
-            forge_token=target.forge_token, forge_kind=forge,
-        )  # fmt: skip
+        gitops, remote = await _gitops(gitops_repo, gitops_token, base, forge)
+        outcome = await rollback_env(await _app_target(source, env), remote, gitops)
         pr = outcome.pull_request
         return f"reverted {outcome.reverted} with {outcome.commit}\nPR: {pr.url if pr else 'none'}\n"
 
