@@ -7,11 +7,14 @@ import os
 import shutil
 import subprocess
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
+
+from slipway.refs import ImageRef
 
 ROOT = Path(__file__).resolve().parents[2]
 GITEA_SH = ROOT / "src" / "slipway" / "provision" / "gitea.sh"
@@ -91,3 +94,25 @@ def seed_repo(forge: Forge, tmp_path: Path, extra_apps: int = 0) -> GitopsRepo:
 @pytest.fixture
 def gitops_repo(forge: Forge, tmp_path: Path) -> GitopsRepo:
     return seed_repo(forge, tmp_path)
+
+
+def app_source(tmp_path: Path, app: str = "web-api", edit: Callable[[str], str] | None = None) -> Path:
+    """A directory holding only a slipway.yaml for `app`, with the example web-api's rules."""
+    src = tmp_path / f"source-{app}-{uuid.uuid4().hex[:6]}"
+    src.mkdir()
+    text = (ROOT / "examples" / "web-api" / "slipway.yaml").read_text().replace("app: web-api", f"app: {app}")
+    (src / "slipway.yaml").write_text(edit(text) if edit else text)
+    return src
+
+
+@pytest.fixture(scope="session")
+async def published_image(engine: object) -> ImageRef:
+    """A real image in the embedded registry, in the example app's repository, pinned by digest."""
+    from dagger import dag
+
+    from slipway.refs import parse_ref
+
+    tag = uuid.uuid4().hex + uuid.uuid4().hex[:8]
+    ref = f"localhost:5000/slipway-examples/web-api:{tag}"
+    ctr = dag.container().from_("localhost:5000/library/debian:bookworm").with_new_file("/id", tag)
+    return parse_ref(await ctr.publish(ref))

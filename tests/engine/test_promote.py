@@ -8,11 +8,13 @@ from pathlib import Path
 import anyio
 import pytest
 
-from conftest import Forge, GitopsRepo, seed_repo
+from conftest import Forge, GitopsRepo, app_source, seed_repo
 from slipway.engine.settings import EngineSettings
 from slipway.errors import ConfigError, StageError
+from slipway.gitops.promote import release_branch
 from slipway.gitops.values_edit import read_value
 from slipway.pipelines import GitopsOptions, PromoteOptions, run_history, run_promote, run_rollback
+from slipway.refs import parse_ref
 
 pytestmark = pytest.mark.engine
 
@@ -39,19 +41,20 @@ def _diff_lines(checkout: Path, base: str, head: str) -> list[str]:
 
 
 async def test_dev_promotion_opens_a_pr_with_one_changed_line_and_reruns_idempotently(
-    engine: EngineSettings, forge: Forge, gitops_repo: GitopsRepo
+    engine: EngineSettings, forge: Forge, gitops_repo: GitopsRepo, tmp_path: Path
 ) -> None:
     options = PromoteOptions(
         _gitops(forge, gitops_repo),
         "dev",
-        app="web-api",
+        source=app_source(tmp_path),
         image=f"{REPO}:{SHA_A}",
         evidence="### Scan\n0 HIGH, 0 CRITICAL",
         source_revision=SHA_A,
     )
     first = await run_promote(options)
     assert first.status == "proposed"
-    branch = f"release/web-api-{SHA_A}"
+    branch = release_branch("web-api", "dev", parse_ref(f"{REPO}:{SHA_A}"))
+    assert branch.startswith(f"release/web-api/dev/{SHA_A}-")
     assert first.branch == branch and first.pull_request is not None
 
     checkout = gitops_repo.checkout
@@ -86,8 +89,9 @@ async def test_dev_promotion_opens_a_pr_with_one_changed_line_and_reruns_idempot
 
 
 async def test_direct_promotion_then_rollback_restores_the_file_byte_for_byte(
-    engine: EngineSettings, forge: Forge, gitops_repo: GitopsRepo
+    engine: EngineSettings, forge: Forge, gitops_repo: GitopsRepo, tmp_path: Path
 ) -> None:
+    source = app_source(tmp_path)
     path = gitops_repo.checkout / VALUES.format(env="dev")
     before = path.read_bytes()
     gitops = _gitops(forge, gitops_repo)
@@ -95,7 +99,7 @@ async def test_direct_promotion_then_rollback_restores_the_file_byte_for_byte(
         PromoteOptions(
             gitops,
             "dev",
-            app="web-api",
+            source=source,
             image=f"{REPO}:{SHA_A}@{DIGEST}",
             direct_push=True,
             source_revision=SHA_A,
@@ -106,30 +110,31 @@ async def test_direct_promotion_then_rollback_restores_the_file_byte_for_byte(
     assert read_value(after.read_text(), "image.digest") == DIGEST
     assert (
         await run_promote(
-            PromoteOptions(gitops, "dev", app="web-api", image=f"{REPO}:{SHA_A}@{DIGEST}", direct_push=True)
+            PromoteOptions(gitops, "dev", source=source, image=f"{REPO}:{SHA_A}@{DIGEST}", direct_push=True)
         )
     ).status == "already-landed"
 
-    history = await run_history(gitops, "web-api", "dev", None)
+    history = await run_history(gitops, "web-api", "dev", source)
     assert [(h.commit, h.digest, h.source, h.rolled_back) for h in history] == [
         (landed.commit, DIGEST, SHA_A, False)
     ]
 
-    rolled = await run_rollback(gitops, "web-api", "dev", None)
+    rolled = await run_rollback(gitops, "web-api", "dev", source)
     assert rolled.reverted == landed.commit and rolled.pull_request is None
     assert (gitops_repo.pull(forge) / VALUES.format(env="dev")).read_bytes() == before
-    assert (await run_history(gitops, "web-api", "dev", None))[0].rolled_back
+    assert (await run_history(gitops, "web-api", "dev", source))[0].rolled_back
 
 
 async def test_promote_from_dev_to_staging_copies_the_artifact(
-    engine: EngineSettings, forge: Forge, gitops_repo: GitopsRepo
+    engine: EngineSettings, forge: Forge, gitops_repo: GitopsRepo, tmp_path: Path
 ) -> None:
     gitops = _gitops(forge, gitops_repo)
+    source = app_source(tmp_path)
     await run_promote(
-        PromoteOptions(gitops, "dev", app="web-api", image=f"{REPO}:{SHA_B}@{DIGEST}", direct_push=True)
+        PromoteOptions(gitops, "dev", source=source, image=f"{REPO}:{SHA_B}@{DIGEST}", direct_push=True)
     )
     moved = await run_promote(
-        PromoteOptions(gitops, "staging", app="web-api", from_env="dev", direct_push=True)
+        PromoteOptions(gitops, "staging", source=source, from_env="dev", direct_push=True)
     )
     assert moved.status == "landed"
     text = (gitops_repo.pull(forge) / VALUES.format(env="staging")).read_text()
@@ -138,13 +143,14 @@ async def test_promote_from_dev_to_staging_copies_the_artifact(
 
 
 async def test_protected_rollback_goes_through_a_pull_request(
-    engine: EngineSettings, forge: Forge, gitops_repo: GitopsRepo
+    engine: EngineSettings, forge: Forge, gitops_repo: GitopsRepo, tmp_path: Path
 ) -> None:
     gitops = _gitops(forge, gitops_repo)
-    await run_promote(PromoteOptions(gitops, "dev", app="web-api", image=f"{REPO}:{SHA_A}", direct_push=True))
+    source = app_source(tmp_path)
+    await run_promote(PromoteOptions(gitops, "dev", source=source, image=f"{REPO}:{SHA_A}", direct_push=True))
     # Only dev promotions exist; prod has nothing to roll back.
     with pytest.raises(ConfigError, match="no promotion of 'web-api' to 'prod'"):
-        await run_rollback(gitops, "web-api", "prod", None)
+        await run_rollback(gitops, "web-api", "prod", source)
 
     # A prod promotion that a reviewer merged (made here with host git, as the merge would).
     prod_path = gitops_repo.pull(forge) / VALUES.format(env="prod")
@@ -154,8 +160,8 @@ async def test_protected_rollback_goes_through_a_pull_request(
               f"Promote web-api {SHA_B} to prod\n\nSlipway-App: web-api\nSlipway-Env: prod\n")  # fmt: skip
     forge.git(gitops_repo.checkout, "push", "-q", "origin", "main")
     main_before = forge.git(gitops_repo.checkout, "ls-remote", "origin", "main")
-    rolled = await run_rollback(gitops, "web-api", "prod", None)
-    assert rolled.pull_request is not None and rolled.branch.startswith("rollback/web-api-prod-")
+    rolled = await run_rollback(gitops, "web-api", "prod", source)
+    assert rolled.pull_request is not None and rolled.branch.startswith("rollback/web-api/prod/")
     assert forge.git(gitops_repo.checkout, "ls-remote", "origin", "main") == main_before, "no direct push"
     forge.git(
         gitops_repo.checkout, "fetch", "-q", "origin", f"{rolled.branch}:refs/remotes/origin/{rolled.branch}"
@@ -172,9 +178,11 @@ async def test_eight_concurrent_promotions_all_land(
     gitops = _gitops(forge, repo)
     results: dict[str, object] = {}
 
+    sources = {i: app_source(tmp_path, f"app-{i}") for i in range(1, 9)}
+
     async def one(i: int) -> None:
         results[f"app-{i}"] = await run_promote(
-            PromoteOptions(gitops, "dev", app=f"app-{i}", image=f"{REPO}:{f'{i}' * 40}", direct_push=True)
+            PromoteOptions(gitops, "dev", source=sources[i], image=f"{REPO}:{f'{i}' * 40}", direct_push=True)
         )
 
     async with anyio.create_task_group() as tg:
@@ -203,6 +211,7 @@ async def test_bad_gitops_content_fails_cleanly(
     seed_edit,
     app: str,
     expected: str,
+    tmp_path: Path,
 ) -> None:
     if seed_edit is not None:
         path = gitops_repo.checkout / VALUES.format(env="dev")
@@ -212,28 +221,31 @@ async def test_bad_gitops_content_fails_cleanly(
     head = forge.git(gitops_repo.checkout, "ls-remote", "origin").strip()
     with pytest.raises(ConfigError, match=expected):
         await run_promote(
-            PromoteOptions(_gitops(forge, gitops_repo), "dev", app=app, image=f"{REPO}:{SHA_A}")
+            PromoteOptions(
+                _gitops(forge, gitops_repo), "dev", source=app_source(tmp_path, app), image=f"{REPO}:{SHA_A}"
+            )
         )
     assert forge.git(gitops_repo.checkout, "ls-remote", "origin").strip() == head, "something was pushed"
 
 
 async def test_unreachable_repo_and_wrong_token(
-    engine: EngineSettings, forge: Forge, gitops_repo: GitopsRepo
+    engine: EngineSettings, forge: Forge, gitops_repo: GitopsRepo, tmp_path: Path
 ) -> None:
     image = f"{REPO}:{SHA_A}"
+    source = app_source(tmp_path)
     with pytest.raises(StageError, match=r"could not reach .*: the forge refused the token"):
         await run_promote(
             PromoteOptions(
-                _gitops(forge, gitops_repo, token="wrong-token"), "dev", app="web-api", image=image
+                _gitops(forge, gitops_repo, token="wrong-token"), "dev", source=source, image=image
             )
         )
     bad = GitopsOptions("http://127.0.0.1:9/slipway/nothing.git", forge.token)
     with pytest.raises(StageError, match=r"promote: could not reach http://127.0.0.1:9/slipway/nothing.git"):
-        await run_promote(PromoteOptions(bad, "dev", app="web-api", image=image))
+        await run_promote(PromoteOptions(bad, "dev", source=source, image=image))
 
 
 async def test_push_to_protected_branch_is_rejected(
-    engine: EngineSettings, forge: Forge, gitops_repo: GitopsRepo
+    engine: EngineSettings, forge: Forge, gitops_repo: GitopsRepo, tmp_path: Path
 ) -> None:
     with forge.api() as api:
         resp = api.post(
@@ -242,12 +254,12 @@ async def test_push_to_protected_branch_is_rejected(
         )
         assert resp.status_code == 201, resp.text
     head = forge.git(gitops_repo.checkout, "ls-remote", "origin", "main").strip()
-    with pytest.raises(StageError, match=r"forge refused the push to main"):
+    with pytest.raises(StageError, match=r"forge refused the push to main: .*\(is the branch protected\?\)"):
         await run_promote(
             PromoteOptions(
                 _gitops(forge, gitops_repo),
                 "dev",
-                app="web-api",
+                source=app_source(tmp_path),
                 image=f"{REPO}:{SHA_A}",
                 direct_push=True,
             )

@@ -44,7 +44,7 @@ fi
 _CLONE = """
 if ! git clone --quiet --branch "$SLIPWAY_BASE" -- "$REPO_URL" /repo 2>/tmp/clone.err; then
   cat /tmp/clone.err >&2
-  if grep -q "Remote branch .* not found" /tmp/clone.err; then exit 12; fi
+  if grep -q "not found in upstream" /tmp/clone.err; then exit 12; fi
   exit 11
 fi
 cd /repo
