@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from slipway.errors import StageError
@@ -43,7 +44,7 @@ def _helm_args(config: RenderConfig) -> list[str]:
         "helm",
         "template",
         config.app,
-        config.path,
+        f"./{config.path}",
         "--namespace",
         f"{config.app}-{config.env}",
     ]
@@ -55,9 +56,8 @@ def _helm_args(config: RenderConfig) -> list[str]:
     return args
 
 
-def _kustomize_script(config: RenderConfig) -> str:
-    overlay = config.env_file or config.path
-    return f'cd "{overlay}" && kustomize edit set image "{config.app}={config.image}" && kustomize build .'
+# The overlay and the image arrive as environment variables, never as script text.
+_KUSTOMIZE = 'cd -- "$SLIPWAY_OVERLAY" && kustomize edit set image "$SLIPWAY_IMAGE" && kustomize build .'
 
 
 def render_container(source: dagger.Directory, config: RenderConfig) -> dagger.Container:
@@ -65,14 +65,39 @@ def render_container(source: dagger.Directory, config: RenderConfig) -> dagger.C
     from dagger import ReturnType, dag
 
     ctr = dag.container().from_(config.tool_image).with_directory("/app", source).with_workdir("/app")
-    args = _helm_args(config) if config.kind == "helm" else ["sh", "-c", _kustomize_script(config)]
+    if config.kind == "helm":
+        args = _helm_args(config)
+    else:
+        ctr = ctr.with_env_variable("SLIPWAY_OVERLAY", config.env_file or config.path)
+        ctr = ctr.with_env_variable("SLIPWAY_IMAGE", f"{config.app}={config.image}")
+        args = ["sh", "-c", _KUSTOMIZE]
     return ctr.with_exec(["mkdir", "-p", "/out"]).with_exec(args, redirect_stdout=_OUT, expect=ReturnType.ANY)
+
+
+async def _check_present(source: dagger.Directory, config: RenderConfig) -> None:
+    """Name a chart, overlay or values file missing from the source, instead of the tool's guess."""
+    import dagger
+
+    kind = "chart directory" if config.kind == "helm" else "kustomize directory"
+    wanted = [(config.path, kind)]
+    if config.env_file:
+        wanted.append((config.env_file, f"{config.env} values file or overlay"))
+    for path, what in wanted:
+        parent, name = PurePosixPath(path).parent, PurePosixPath(path).name
+        try:
+            names = await source.entries(path=str(parent))
+        except dagger.QueryError:
+            names = []
+        if name not in {n.rstrip("/") for n in names}:
+            msg = f"could not render {config.env}: the {what} {path!r} is not in the source"
+            raise StageError("render", f"{msg} (check deploy in slipway.yaml)")
 
 
 async def render(source: dagger.Directory, config: RenderConfig) -> RenderResult:
     """Render now; raise StageError('render', ...) with the tool's error."""
-    ctr = render_container(source, config)
+    await _check_present(source, config)
     tool = "helm template" if config.kind == "helm" else "kustomize build"
+    ctr = render_container(source, config)
     async with stage_errors("render", f"run {tool}", "check the chart or overlay"):
         outcome = await exec_outcome(ctr)
         if outcome.exit_code != 0:

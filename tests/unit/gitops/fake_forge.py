@@ -53,7 +53,7 @@ def serve(script: Script) -> Iterator[str]:
             self.end_headers()
             self.wfile.write(data)
 
-        do_GET = do_POST = _handle
+        do_GET = do_POST = do_PATCH = do_PUT = _handle
 
         def log_message(self, *args: object) -> None:
             pass

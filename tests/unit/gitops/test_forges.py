@@ -114,3 +114,44 @@ def test_forge_choice_and_bad_urls() -> None:
         forge_for(RepoRef.from_url("https://x/o/r"), "t", "bitbucket")
     with pytest.raises(ConfigError, match="not an http"):
         RepoRef.from_url("git@github.com:o/r.git")
+
+
+async def test_github_list_open_and_close_with_a_comment() -> None:
+    """GitHub: "List pull requests" ?state=open&base=&per_page=; "Create an issue comment"
+    POST /repos/{o}/{r}/issues/{n}/comments {body}; "Update a pull request" PATCH {state: closed}."""
+    other = {**PR, "number": 8, "head": {"ref": "release/a/dev/x"}}
+    script = Script()
+    script.routes[("GET", "/api/v3/repos/acme/gitops/pulls")] = lambda s: (200, [PR, other])
+    script.routes[("POST", "/api/v3/repos/acme/gitops/issues/8/comments")] = lambda s: (201, {"id": 1})
+    script.routes[("PATCH", "/api/v3/repos/acme/gitops/pulls/8")] = lambda s: (200, other)
+    with serve(script) as url:
+        repo = RepoRef.from_url(f"{url}/acme/gitops.git")
+        gh = forge_for(repo, "tok", "github")
+        pulls = await gh.list_open(repo, "main")
+        await gh.close(repo, pulls[1], "Superseded by #9")
+    listed, commented, closed = script.seen
+    assert listed.query == {"state": ["open"], "base": ["main"], "per_page": ["100"]}
+    assert [p.number for p in pulls] == [7, 8]
+    assert commented.body == {"body": "Superseded by #9"}
+    assert (closed.method, closed.body) == ("PATCH", {"state": "closed"})
+
+
+async def test_gitlab_list_open_and_close_with_a_note() -> None:
+    """GitLab: GET merge_requests?state=opened&target_branch=; POST .../merge_requests/:iid/notes
+    {body}; PUT .../merge_requests/:iid {state_event: close}."""
+    mr = {"iid": 4, "web_url": "https://gl/g/gitops/-/merge_requests/4",
+          "source_branch": "release/a/dev/x", "target_branch": "main", "title": "Promote"}  # fmt: skip
+    base = "/api/v4/projects/g%2Fgitops/merge_requests"
+    script = Script()
+    script.routes[("GET", base)] = lambda s: (200, [mr])
+    script.routes[("POST", f"{base}/4/notes")] = lambda s: (201, {"id": 1})
+    script.routes[("PUT", f"{base}/4")] = lambda s: (200, mr)
+    with serve(script) as url:
+        repo = RepoRef.from_url(f"{url}/g/gitops.git")
+        gl = forge_for(repo, "tok", "gitlab")
+        (found,) = await gl.list_open(repo, "main")
+        await gl.close(repo, found, "Superseded by !5")
+    listed, noted, closed = script.seen
+    assert listed.query == {"state": ["opened"], "target_branch": ["main"], "per_page": ["100"]}
+    assert noted.body == {"body": "Superseded by !5"}
+    assert (closed.method, closed.body) == ("PUT", {"state_event": "close"})
