@@ -26,7 +26,8 @@ unit: install
 	@$(PY) -m pytest -m "not engine" tests
 
 test: services
-	@$(PY) -m pytest tests
+	@$(PY) -m pytest -m "not disruptive" tests
+	@$(PY) -m pytest -m disruptive tests
 
 demo: services
 	@bash demo/run.sh

@@ -281,10 +281,13 @@ async def promote(req: PromoteRequest) -> PromoteResult:
         try:
             pr = await forge.open(repo_ref, branch, req.remote.base, title, _body(req, image, diff))
         except SlipwayError as exc:
-            if proposed is None and await delete_branch(req.remote, repo, branch):
-                why = str(exc).removeprefix("promote: ")
-                raise StageError("promote", f"{why} (the pushed branch {branch} was deleted again)") from exc
-            raise
+            if proposed is not None:
+                raise
+            why = str(exc).removeprefix("promote: ")
+            if await delete_branch(req.remote, repo, branch):
+                raise StageError("promote", f"{why}; the pushed branch {branch} was deleted again") from exc
+            after = f"{why}; the pushed branch {branch} could not be deleted: rerun to open its pull request"
+            raise StageError("promote", after) from exc
         status = "proposed"
     superseded = await _supersede(forge, repo_ref, req, pr) if req.supersede else ()
     return PromoteResult(status, branch, commit, diff, pr, attempts, str(image), superseded)
