@@ -154,3 +154,14 @@ async def test_conftest_refuses_latest_in_prod(engine: EngineSettings, tmp_path:
     message = _failed(result, "validate")
     assert "uses the mutable tag 'latest'" in message and 'protected environment "prod"' in message
     assert registry_tags(repo) == []
+
+
+async def test_a_missing_chart_directory_is_named(engine: EngineSettings, tmp_path: Path) -> None:
+    edits = {"slipway.yaml": lambda t: t.replace("  path: chart\n", "  path: charts/web-api\n")}
+    app, repo = make_app(tmp_path, "web-api", edits)
+    message = _failed(await _run(app), "render")
+    assert message == (
+        "render: could not render dev: the chart directory 'charts/web-api' is not in the source "
+        "(check deploy in slipway.yaml)"
+    )
+    assert registry_tags(repo) == []
