@@ -9,8 +9,8 @@ from pathlib import Path
 import anyio
 from common import app_copy, commit, write_result
 
-from slipway.graph import GraphResult
-from slipway.pipelines import BuildOptions, run_build
+from slipway.host import BuildOptions, run_build
+from slipway.runner import GraphResult
 
 
 async def _timed(app: Path, suffix: str) -> GraphResult:

@@ -18,7 +18,7 @@ import httpx
 from common import ROOT, write_result
 
 from slipway.engine.connection import engine_connection
-from slipway.pipelines import GitopsOptions, PromoteOptions, run_promote
+from slipway.host import GitopsOptions, PromoteOptions, run_promote
 
 CONCURRENT = 8
 REPO = "localhost:5000/slipway-examples/web-api"

@@ -29,7 +29,7 @@ _BRANCH_CHARS = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/+-]{0,199}$")
 
 
 def _label(value: str, what: str, origin: str) -> str:
-    if not DNS_LABEL.match(value):
+    if not DNS_LABEL.fullmatch(value):
         msg = (
             f"{origin}: {what} {value!r} is not a valid name "
             "(a DNS-1123 label: lowercase a-z, 0-9 and '-', at most 63, starting and ending alphanumeric)"
@@ -51,7 +51,7 @@ def check_env(value: str, origin: str = "--env") -> str:
 def check_branch(value: str, origin: str = "--base") -> str:
     """`value` as a git branch name (git's ref rules, no leading '-'), or a ConfigError."""
     bad = (
-        not _BRANCH_CHARS.match(value)
+        not _BRANCH_CHARS.fullmatch(value)
         or ".." in value
         or "//" in value
         or "/." in value
@@ -69,7 +69,7 @@ def check_branch(value: str, origin: str = "--base") -> str:
 
 def check_commit(value: str, origin: str) -> str:
     """`value` as a full 40-hex commit SHA, or a ConfigError."""
-    if not _COMMIT.match(value):
+    if not _COMMIT.fullmatch(value):
         msg = f"{origin}: {value!r} is not a full 40-hex commit SHA"
         raise ConfigError(msg)
     return value

@@ -17,7 +17,7 @@ _REPOSITORY = re.compile(r"^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-
 
 def is_commit_sha(tag: str) -> bool:
     """Whether `tag` is a full 40-hex git commit SHA (slipway's immutable tag)."""
-    return bool(_COMMIT_SHA.match(tag))
+    return bool(_COMMIT_SHA.fullmatch(tag))
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class ImageRef:
 
     def with_digest(self, digest: str) -> ImageRef:
         """The same reference pinned to `digest`."""
-        if not _DIGEST.match(digest):
+        if not _DIGEST.fullmatch(digest):
             msg = f"refs: {digest!r} is not a sha256 digest"
             raise ConfigError(msg)
         return replace(self, digest=digest)
@@ -52,17 +52,17 @@ class ImageRef:
 def parse_ref(text: str) -> ImageRef:
     """Parse `repository[:tag][@sha256:...]`; raise ConfigError saying what is malformed."""
     rest, _, digest = text.partition("@")
-    if digest and not _DIGEST.match(digest):
+    if digest and not _DIGEST.fullmatch(digest):
         msg = f"refs: bad digest in {text!r} (expected sha256:<64 hex>)"
         raise ConfigError(msg)
     repository, tag = rest, ""
     head, sep, tail = rest.rpartition(":")
     if sep and "/" not in tail:
         repository, tag = head, tail
-    if not _REPOSITORY.match(repository):
+    if not _REPOSITORY.fullmatch(repository):
         msg = f"refs: bad repository in {text!r} (lowercase host[:port]/path expected)"
         raise ConfigError(msg)
-    if tag and not _TAG.match(tag):
+    if tag and not _TAG.fullmatch(tag):
         msg = f"refs: bad tag {tag!r} in {text!r}"
         raise ConfigError(msg)
     return ImageRef(repository, tag, digest)

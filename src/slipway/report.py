@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from slipway.graph import GraphResult, StepRecord
 from slipway.refs import ImageRef
+from slipway.runner import GraphResult, StepRecord
 
 __all__ = ["evidence_json", "graph_json", "step_line"]
 

@@ -13,8 +13,8 @@ import pytest
 
 from apps import make_app, registry_digest, registry_tags
 from slipway.engine.settings import EngineSettings
-from slipway.graph import GraphResult
-from slipway.pipelines import BuildOptions, run_build
+from slipway.host import BuildOptions, run_build
+from slipway.runner import GraphResult
 
 pytestmark = pytest.mark.engine
 

@@ -19,8 +19,8 @@ from apps import make_app, registry_tags
 from conftest import GITEA_SH, Forge, GitopsRepo, app_source
 from slipway.errors import StageError
 from slipway.gitops.forges import gitea as gitea_forge
-from slipway.graph import StepRecord
-from slipway.pipelines import BuildOptions, GitopsOptions, PromoteOptions, run_build, run_promote
+from slipway.host import BuildOptions, GitopsOptions, PromoteOptions, run_build, run_promote
+from slipway.runner import StepRecord
 
 pytestmark = pytest.mark.engine
 

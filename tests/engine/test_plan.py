@@ -10,7 +10,7 @@ from apps import make_app, registry_tags
 from conftest import Forge, GitopsRepo
 from slipway.engine.settings import EngineSettings
 from slipway.errors import ConfigError
-from slipway.pipelines import BuildOptions, GitopsOptions, run_plan
+from slipway.host import BuildOptions, GitopsOptions, run_plan
 
 pytestmark = pytest.mark.engine
 

@@ -14,7 +14,7 @@ import pytest
 from conftest import Forge, GitopsRepo, app_source
 from slipway.errors import ConfigError
 from slipway.gitops.repo import GitRemote, clone
-from slipway.pipelines import GitopsOptions, PromoteOptions, git_remote, run_promote, run_rollback
+from slipway.host import GitopsOptions, PromoteOptions, git_remote, run_promote, run_rollback
 from slipway.refs import ImageRef
 
 pytestmark = pytest.mark.engine

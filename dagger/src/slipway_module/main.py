@@ -10,16 +10,16 @@ from dagger import DefaultPath, Doc, Ignore, dag, function, object_type
 
 from slipway.config import parse_config
 from slipway.engine.probe import engine_version
+from slipway.flows.build import BuildRequest, build_steps, request_from_directory
+from slipway.flows.build_and_propose import GitopsTarget
 from slipway.gitops.forges import RepoRef, forge_for
 from slipway.gitops.repo import GitRemote
-from slipway.graph import run_graph
-from slipway.graphs import BuildRequest, build_steps, request_from_directory
-from slipway.pipelines import AppTarget, GitopsOptions, app_target
-from slipway.propose import GitopsTarget
+from slipway.host import AppTarget, GitopsOptions, app_target
+from slipway.runner import run_graph
 from slipway.secrets import read_token
 from slipway.stages import build as build_stage
 from slipway.stages import publish as publish_stage
-from slipway.toolchain import ToolImages
+from slipway.tool_images import ToolImages
 
 # Allowlist: what an application's source needs; everything else stays on the caller's disk.
 SOURCE_IGNORE = [
@@ -158,7 +158,7 @@ class Slipway:
         forge: Annotated[str, Doc("gitea | github | gitlab (default: from the URL)")] = "",
     ) -> Annotated[str, Doc("Image: and PR: lines")]:
         """Test, build, scan, validate and publish, then open the PR for the first environment."""
-        from slipway.propose import build_and_propose
+        from slipway.flows.build_and_propose import build_and_propose
 
         auth = publish_stage.RegistryAuth(registry_username, registry_password) if registry_password else None
         req = await request_from_directory(source, revision, registry_auth=auth)
@@ -182,7 +182,7 @@ class Slipway:
         forge: Annotated[str, Doc("gitea | github | gitlab (default: from the URL)")] = "",
     ) -> Annotated[str, Doc("status and PR URL")]:
         """Write an image into the environment's values file: a pull request or a direct push."""
-        from slipway.pipelines import promote_env
+        from slipway.host import promote_env
 
         gitops, remote = await _gitops(gitops_repo, gitops_token, base, forge)
         target = await _app_target(source, env)
@@ -203,7 +203,7 @@ class Slipway:
         forge: Annotated[str, Doc("gitea | github | gitlab (default: from the URL)")] = "",
     ) -> Annotated[str, Doc("the reverted promotion and the revert")]:
         """Revert the newest promotion of the app to the environment."""
-        from slipway.pipelines import rollback_env
+        from slipway.host import rollback_env
 
         gitops, remote = await _gitops(gitops_repo, gitops_token, base, forge)
         outcome = await rollback_env(await _app_target(source, env), remote, gitops)
@@ -221,7 +221,7 @@ class Slipway:
         forge: Annotated[str, Doc("gitea | github | gitlab (default: from the URL)")] = "",
     ) -> Annotated[str, Doc("the image that would be pushed and each environment's diffs")]:
         """Run the gates and show every environment's values and manifest diffs; push nothing."""
-        from slipway.propose import plan
+        from slipway.flows.plan import plan
 
         req = await request_from_directory(source, revision)
         graph, image, plans = await plan(req, await _target(gitops_repo, gitops_token, base, forge))

@@ -31,7 +31,7 @@ def history(
     """List promotions (time, image, digest, source commit), newest first."""
     import anyio
 
-    from slipway.pipelines import run_history
+    from slipway.host import run_history
     from slipway.report import evidence_json
 
     rows = anyio.run(run_history, _gitops(repo, token, base, forge), app, env, source)

@@ -33,7 +33,7 @@ def plan(
     """Run the gates and show, per environment, the values and rendered-manifest diffs."""
     import anyio
 
-    from slipway.pipelines import BuildOptions, run_plan
+    from slipway.host import BuildOptions, run_plan
     from slipway.report import evidence_json, graph_json
 
     gitops = _gitops(repo, token, base, forge)

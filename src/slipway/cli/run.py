@@ -13,8 +13,8 @@ from slipway.cli.console import info, result
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from slipway.graph import GraphResult, StepRecord
-    from slipway.pipelines import GitopsOptions
+    from slipway.host import GitopsOptions
+    from slipway.runner import GraphResult, StepRecord
 
 APP_DIR_OPT = typer.Option(..., "--source", help="The application directory (has slipway.yaml).")
 REVISION_OPT = typer.Option("", "--revision", help="Commit SHA (default: the checkout's HEAD).")
@@ -67,7 +67,7 @@ def build_cmd(
     """Test, build, scan, render, validate and publish one application."""
     import anyio
 
-    from slipway.pipelines import BuildOptions, run_build
+    from slipway.host import BuildOptions, run_build
     from slipway.report import graph_json
 
     options = BuildOptions(source, env, revision, tag, allow_custom_tag)
@@ -81,7 +81,7 @@ def build_cmd(
 
 
 def _gitops(repo: str, token: str, base: str, forge: str) -> GitopsOptions:
-    from slipway.pipelines import GitopsOptions
+    from slipway.host import GitopsOptions
     from slipway.secrets import read_secret
 
     return GitopsOptions(repo, read_secret(token, "--token"), base, forge)
@@ -113,7 +113,7 @@ def promote_cmd(
     """Change an environment's image in the GitOps repo: a pull request, or a direct push."""
     import anyio
 
-    from slipway.pipelines import PromoteOptions, run_promote
+    from slipway.host import PromoteOptions, run_promote
     from slipway.report import evidence_json
 
     options = PromoteOptions(
@@ -152,7 +152,7 @@ def rollback_cmd(
     """Revert the newest promotion of an app to an environment (a pull request when protected)."""
     import anyio
 
-    from slipway.pipelines import run_rollback
+    from slipway.host import run_rollback
 
     outcome = anyio.run(run_rollback, _gitops(repo, token, base, forge), app, env, source)
     info(f"rollback: reverted {outcome.reverted[:12]} with {outcome.commit[:12]} on {outcome.branch}")
@@ -173,7 +173,7 @@ def build_and_propose_cmd(
     """Build, gate and publish the app, then open the promotion PR for its first environment."""
     import anyio
 
-    from slipway.pipelines import BuildOptions, run_build_and_propose
+    from slipway.host import BuildOptions, run_build_and_propose
     from slipway.report import evidence_json, graph_json
 
     gitops = _gitops(repo, token, base, forge)

@@ -82,7 +82,7 @@ def _registry(settings: EngineSettings) -> tuple[Check, list[str]]:
 
 
 def _stage_images(repos: list[str]) -> Check:
-    from slipway.toolchain import local_image_repositories
+    from slipway.tool_images import local_image_repositories
 
     wanted = local_image_repositories()
     missing = [r for r in wanted if r not in repos]

@@ -1,4 +1,4 @@
-"""Run a declared pipeline from the host: load config, read the checkout, connect, run the graph."""
+"""The host side: options from the CLI or a Python caller, config from disk, one engine connection, then the flows."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from typing import Any
 from slipway.config import AppConfig, load_config
 from slipway.engine.connection import engine_connection
 from slipway.errors import ConfigError
-from slipway.graph import GraphResult, StepRecord, run_graph
 from slipway.identity import check_app, check_branch, check_env, check_repo_url, is_protected
 from slipway.refs import parse_ref
+from slipway.runner import GraphResult, StepRecord, run_graph
 from slipway.source import SOURCE_EXCLUDES, source_info
 
 __all__ = [
@@ -47,7 +47,7 @@ class BuildOptions:
 @contextlib.asynccontextmanager
 async def _build_request(options: BuildOptions) -> AsyncIterator[tuple[AppConfig, Any]]:
     """Check everything checkable offline, then connect and yield the BuildRequest."""
-    from slipway.graphs import BuildRequest, preflight
+    from slipway.flows.build import BuildRequest, preflight
 
     config = load_config(options.source)
     info = source_info(options.source, options.revision)
@@ -76,14 +76,14 @@ async def run_build(
     options: BuildOptions, on_change: Callable[[StepRecord], None] | None = None
 ) -> tuple[AppConfig, GraphResult]:
     """Run the build graph (test, build, scan, render, validate, publish) for one app."""
-    from slipway.graphs import build_steps
+    from slipway.flows.build import build_steps
 
     async with _build_request(options) as (config, request):
         return config, await run_graph(build_steps(request), on_change)
 
 
 def _target(gitops: GitopsOptions, tools: dict[str, str]) -> Any:
-    from slipway.propose import GitopsTarget
+    from slipway.flows.build_and_propose import GitopsTarget
 
     return GitopsTarget(git_remote(gitops, tools), gitops.token, gitops.forge)
 
@@ -94,7 +94,7 @@ async def run_build_and_propose(
     on_change: Callable[[StepRecord], None] | None = None,
 ) -> tuple[AppConfig, Any]:
     """The build graph, publish, and the promotion pull request for the first environment."""
-    from slipway.propose import build_and_propose
+    from slipway.flows.build_and_propose import build_and_propose
 
     async with _build_request(options) as (config, request):
         target = _target(gitops, dict(config.tools))
@@ -107,7 +107,7 @@ async def run_plan(
     on_change: Callable[[StepRecord], None] | None = None,
 ) -> tuple[AppConfig, Any]:
     """Everything up to the pull request, nothing pushed: the gates and each env's diffs."""
-    from slipway.propose import plan
+    from slipway.flows.plan import plan
 
     async with _build_request(options) as (config, request):
         return config, await plan(request, _target(gitops, dict(config.tools)), on_change)
@@ -195,7 +195,7 @@ def git_remote(gitops: GitopsOptions, tools: dict[str, str]) -> Any:
 
     from slipway.gitops.forges import RepoRef, forge_for
     from slipway.gitops.repo import GitRemote
-    from slipway.toolchain import ToolImages
+    from slipway.tool_images import ToolImages
 
     forge = forge_for(RepoRef.from_url(gitops.repo_url), gitops.token, gitops.forge)
     secret = dag.set_secret("slipway-gitops-token", gitops.token)

@@ -4,7 +4,7 @@ import anyio
 import pytest
 
 from slipway.errors import ConfigError, StageError
-from slipway.graph import Step, run_graph
+from slipway.runner import Step, run_graph
 
 
 def _step(

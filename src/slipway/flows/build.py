@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from slipway.config import AppConfig
-from slipway.graph import Step
 from slipway.refs import ImageRef
+from slipway.runner import Step
 from slipway.stages import build, publish, render, scan, test, validate
-from slipway.toolchain import ToolImages
+from slipway.tool_images import ToolImages
 
 if TYPE_CHECKING:
     import dagger

@@ -1,0 +1,93 @@
+"""build-and-propose: the build graph, then the promotion pull request for the first environment.
+
+The pull request carries the evidence: scan, validation, tests and the rendered-manifest diff.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from slipway.flows.build import BuildRequest, build_steps
+from slipway.flows.plan import env_plan
+from slipway.gitops.promote import PromoteRequest, PromoteResult, promote
+from slipway.gitops.repo import GitRemote, clone
+from slipway.refs import ImageRef
+from slipway.runner import GraphResult, run_graph
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from slipway.runner import StepRecord
+
+__all__ = ["GitopsTarget", "ProposeResult", "build_and_propose", "evidence_markdown"]
+
+
+@dataclass(frozen=True)
+class GitopsTarget:
+    """The GitOps repository as a git remote (token as a secret) plus the forge API token."""
+
+    remote: GitRemote
+    forge_token: str
+    forge_kind: str = ""
+
+
+@dataclass(frozen=True)
+class ProposeResult:
+    """The build graph's result and, when it passed, the promotion it proposed."""
+
+    graph: GraphResult
+    promotion: PromoteResult | None = None
+
+
+def evidence_markdown(graph: GraphResult, manifests_diff: str = "") -> str:
+    """The pull request's evidence section: scan, validation, and the rendered-manifest diff."""
+    lines = ["### Evidence"]
+    scan = graph.steps.get("scan")
+    if scan is not None and scan.evidence is not None:
+        counts = ", ".join(f"{n} {s}" for s, n in scan.evidence.counts.items())
+        lines.append(f"- Scan (trivy): {counts}")
+        lines += [f"  - {f}" for f in scan.evidence.top[:5]]
+    validate = graph.steps.get("validate")
+    if validate is not None and validate.evidence is not None:
+        v = validate.evidence
+        lines.append(f"- Validation: kubeconform -strict: {v.resources} resources valid; "
+                     f"conftest: {v.policy_checks} checks passed")  # fmt: skip
+    test = graph.steps.get("test")
+    if test is not None and test.evidence is not None:
+        lines.append(f"- Tests: `{test.evidence.command}` passed")
+    if manifests_diff:
+        lines += ["", "### Rendered manifests diff", "```diff", manifests_diff.rstrip(), "```"]
+    return "\n".join(lines) + "\n"
+
+
+async def build_and_propose(
+    req: BuildRequest, target: GitopsTarget, on_change: Callable[[StepRecord], None] | None = None
+) -> ProposeResult:
+    """Run the build graph with publish; on success, propose the image for the first environment."""
+    graph = await run_graph(build_steps(req), on_change)
+    if not graph.ok:
+        return ProposeResult(graph)
+    image: ImageRef = graph.steps["publish"].evidence
+    cfg = req.config
+    env = cfg.environments[0]
+    repo = await clone(target.remote)
+    planned = await env_plan(req, repo, env.name, image)
+    promotion = await promote(
+        PromoteRequest(
+            app=cfg.app,
+            env=env.name,
+            protected=env.protected,
+            image=image,
+            remote=target.remote,
+            forge_token=target.forge_token,
+            values_path=planned.values_path,
+            tag_key=cfg.gitops.tag_key,
+            digest_key=cfg.gitops.digest_key,
+            repository=cfg.repository,
+            forge_kind=target.forge_kind,
+            source=req.revision,
+            evidence=evidence_markdown(graph, planned.manifests_diff),
+        )
+    )
+    return ProposeResult(graph, promotion)

@@ -1,0 +1,91 @@
+"""plan: the gates (nothing published) and, per environment, the values and manifest diffs.
+
+Nothing is pushed anywhere: not an image, not a branch.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from slipway.errors import ConfigError, StageError
+from slipway.flows.build import BuildRequest, build_steps, render_config
+from slipway.gitops.promote import image_changes, values_image, values_path_for
+from slipway.gitops.repo import clone
+from slipway.gitops.values_edit import safe_repo_path, set_values
+from slipway.refs import ImageRef
+from slipway.runner import GraphResult, run_graph
+from slipway.stages import render
+from slipway.tool_images import ToolImages
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import dagger
+
+    from slipway.flows.build_and_propose import GitopsTarget
+    from slipway.runner import StepRecord
+
+__all__ = ["EnvPlan", "env_plan", "plan"]
+
+
+def _diff(old: str, new: str, a: str, b: str) -> str:
+    return "".join(difflib.unified_diff(old.splitlines(True), new.splitlines(True), a, b))
+
+
+async def _render_text(req: BuildRequest, env: str, image: ImageRef) -> str:
+    conf = render_config(req.config, env, image, ToolImages.resolve(req.config.tools))
+    try:
+        return (await render.render(req.source, conf)).text
+    except Exception as exc:
+        return f"# could not render: {exc}\n"
+
+
+@dataclass(frozen=True)
+class EnvPlan:
+    """What promoting the new image to one environment would change."""
+
+    env: str
+    protected: bool
+    values_path: str
+    values_diff: str
+    manifests_diff: str
+
+
+async def env_plan(req: BuildRequest, repo: dagger.Directory, env: str, new: ImageRef) -> EnvPlan:
+    """What promoting `new` to `env` would change in its values file and rendered manifests."""
+    cfg = req.config
+    path = safe_repo_path(values_path_for(cfg.gitops.values_path, cfg.app, env))
+    old_text = await repo.file(path).contents()
+    g = cfg.gitops
+    new_text = set_values(old_text, image_changes(new, g.tag_key, g.digest_key), name=path)
+    old_ref = values_image(old_text, g.tag_key, g.digest_key, path)
+    if not old_ref.repository:
+        old_ref = dataclasses.replace(old_ref, repository=cfg.repository)
+    old_manifests = await _render_text(req, env, old_ref) if old_ref.tag or old_ref.digest else ""
+    new_manifests = await _render_text(req, env, new)
+    return EnvPlan(
+        env=env,
+        protected=cfg.environment(env).protected,
+        values_path=path,
+        values_diff=_diff(old_text, new_text, f"a/{path}", f"b/{path}"),
+        manifests_diff=_diff(old_manifests, new_manifests, f"{env}/{old_ref}", f"{env}/{new}"),
+    )
+
+
+async def plan(
+    req: BuildRequest, target: GitopsTarget, on_change: Callable[[StepRecord], None] | None = None
+) -> tuple[GraphResult, ImageRef, list[EnvPlan]]:
+    """The gates (no publish), the reference that would be pushed and each environment's diffs."""
+    try:
+        repo = await clone(target.remote, stage="plan")
+    except StageError as exc:
+        raise ConfigError(str(exc)) from exc
+    graph = await run_graph(build_steps(req, with_publish=False), on_change)
+    would_push = ImageRef(req.config.repository, req.tag or req.revision)
+    if not graph.ok:
+        return graph, would_push, []
+    plans = [await env_plan(req, repo, e.name, would_push) for e in req.config.environments]
+    return graph, would_push, plans
