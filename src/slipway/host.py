@@ -1,4 +1,4 @@
-"""The host side: options from the CLI or a Python caller, config from disk, one engine connection, then the flows."""
+"""The host side: options from the CLI or a Python caller, config from disk, then the flows."""
 
 from __future__ import annotations
 
