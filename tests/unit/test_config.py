@@ -196,7 +196,11 @@ def test_deep_nesting_is_refused_without_recursion_error(tmp_path: Path, nested:
     ("edit", "problem"),
     [
         (("app: demo", 'app: "demo\\n"'), "1: app: must be a DNS-1123 label"),
-        (("name: dev", 'name: "dev "'), "9: environments[0].name: must be a DNS-1123 label"),
+        (
+            ("name: dev", 'name: "dev "'),
+            "9: environments[0].name: must be a DNS-1123 label: a-z, 0-9 and '-', at most 63, "
+            "no '-' at either end (got 'dev ')",
+        ),
         (("toolchain: go", "toolchain: " + "x" * 5000), "4: toolchain: must be one of go, npm (got 'xxxx"),
         (("app: demo", "app: demo\n'\\e[2J': 1"), "2: '\\x1b[2J': unknown key"),
     ],
