@@ -51,8 +51,6 @@ def _too_large(stage: str, where: str, size: int, limit: int) -> ConfigError:
 def check_yaml_size(text: str, where: str, stage: str) -> None:
     """Refuse YAML `text` (from `where`) whose UTF-8 encoding exceeds the size limit."""
     limit = max_yaml_bytes()
-    if len(text) > limit:  # every character is at least one byte: no need to encode
-        raise _too_large(stage, where, len(text.encode("utf-8", "surrogatepass")), limit)
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > limit:
         raise _too_large(stage, where, size, limit)
@@ -117,5 +115,5 @@ def describe_yaml_error(exc: Exception, text: str) -> tuple[int | None, str]:
         why = f"{context}: {problem}" if context else str(problem)
     else:
         why = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    why = " ".join(why.split())
+    why = "".join(c if c.isprintable() else repr(c)[1:-1] for c in " ".join(why.split()))
     return _mark_line(exc, text), why[:200]
