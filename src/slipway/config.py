@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from slipway.errors import ConfigError
+from slipway.gitops.values_path import template_problem
+from slipway.names import dns_label_problem
+from slipway.yaml_input import check_yaml_size, read_yaml_file, shown
 from slipway.yaml_schema import Field, ListOf, MapOf, Record, check_document
 
 __all__ = [
@@ -26,11 +28,6 @@ CONFIG_FILE = "slipway.yaml"
 TOOLCHAINS = ("go", "npm")
 DEPLOY_KINDS = ("helm", "kustomize")
 SEVERITIES = ("UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL")
-_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
-
-
-def _dns_label(value: str) -> str | None:
-    return None if _DNS_LABEL.match(value) else "must be a DNS-1123 label (a-z, 0-9, '-')"
 
 
 def _relative(value: str) -> str | None:
@@ -42,16 +39,16 @@ def _relative(value: str) -> str | None:
 
 def _severities(value: list[str]) -> str | None:
     bad = [s for s in value if s not in SEVERITIES]
-    return f"unknown severities {bad} (use {', '.join(SEVERITIES)})" if bad else None
+    return f"unknown severities {shown(bad)} (use {', '.join(SEVERITIES)})" if bad else None
 
 
 _ENVIRONMENT = Record(
-    {"name": Field(str, required=True, check=_dns_label), "protected": Field(bool, default=False)}
+    {"name": Field(str, required=True, check=dns_label_problem), "protected": Field(bool, default=False)}
 )
 
 SCHEMA = Record(
     {
-        "app": Field(str, required=True, check=_dns_label),
+        "app": Field(str, required=True, check=dns_label_problem),
         "image": Field(Record({"repository": Field(str, required=True)}), required=True),
         "toolchain": Field(str, required=True, choices=TOOLCHAINS),
         "build": Field(
@@ -86,7 +83,9 @@ SCHEMA = Record(
         "gitops": Field(
             Record(
                 {
-                    "values_path": Field(str, default="apps/{app}/overlays/{env}/values.yaml"),
+                    "values_path": Field(
+                        str, default="apps/{app}/overlays/{env}/values.yaml", check=template_problem
+                    ),
                     "tag_key": Field(str, default="image.tag"),
                     "digest_key": Field(str, default="image.digest"),
                 }
@@ -172,14 +171,14 @@ def _cross_checks(values: dict[str, Any], path: Path) -> list[str]:
     if values.get("environments") == []:
         problems.append(f"{path}: environments: at least one environment is required")
     if len(set(envs)) != len(envs):
-        problems.append(f"{path}: environments: names must be unique (got {envs})")
+        problems.append(f"{path}: environments: names must be unique (got {shown(envs)})")
     deploy = values.get("deploy") or {}
     per_env = deploy.get("values") if deploy.get("kind") == "helm" else deploy.get("overlays")
     if deploy.get("kind") and per_env is not None:
         key = "values" if deploy["kind"] == "helm" else "overlays"
         unknown = sorted(set(per_env) - set(envs))
         if unknown:
-            problems.append(f"{path}: deploy.{key}: names unknown environments {unknown}")
+            problems.append(f"{path}: deploy.{key}: names unknown environments {shown(unknown)}")
     return problems
 
 
@@ -192,11 +191,12 @@ def load_config(app_dir: Path) -> AppConfig:
     if not path.is_file():
         msg = f"config: no {CONFIG_FILE} in {app_dir} (create one with `slipway init`)"
         raise ConfigError(msg)
-    return parse_config(path.read_text(), path)
+    return parse_config(read_yaml_file(path, "config"), path)
 
 
 def parse_config(text: str, path: Path) -> AppConfig:
     """Parse slipway.yaml text (read from `path`); one ConfigError lists every problem."""
+    check_yaml_size(text, str(path), "config")
     values, problems = check_document(text, path, SCHEMA)
     messages = [str(p) for p in problems] + _cross_checks(values, path)
     if messages:

@@ -159,9 +159,9 @@ class AppTarget:
 
     def values_path(self, env: str) -> str:
         """The values file of `env` in the GitOps repository."""
-        from slipway.gitops.promote import values_path_for
+        from slipway.gitops.values_path import values_path
 
-        return values_path_for(self.values_template, self.app, env)
+        return values_path(self.values_template, self.app, env)
 
 
 def app_target(config: AppConfig | None, app: str, env: str) -> AppTarget:

@@ -11,9 +11,10 @@ import re
 from collections.abc import Mapping
 
 from slipway.errors import ConfigError
+from slipway.names import DNS_LABEL_RULE, is_dns_label
+from slipway.yaml_input import shown
 
 __all__ = [
-    "DNS_LABEL",
     "check_app",
     "check_branch",
     "check_commit",
@@ -23,17 +24,13 @@ __all__ = [
     "redact_url",
 ]
 
-DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 _COMMIT = re.compile(r"^[0-9a-f]{40}$")
 _BRANCH_CHARS = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/+-]{0,199}$")
 
 
 def _label(value: str, what: str, origin: str) -> str:
-    if not DNS_LABEL.fullmatch(value):
-        msg = (
-            f"{origin}: {what} {value!r} is not a valid name "
-            "(a DNS-1123 label: lowercase a-z, 0-9 and '-', at most 63, starting and ending alphanumeric)"
-        )
+    if not is_dns_label(value):
+        msg = f"{origin}: {what} {shown(value)} is not a valid name: {DNS_LABEL_RULE}"
         raise ConfigError(msg)
     return value
 

@@ -2,7 +2,8 @@
 
 The schema is data: `Field`s inside `Record`s, lists of records, and maps of scalars. The
 checker walks pyyaml's node tree (which keeps line numbers) and returns plain Python values
-plus a list of problems; it never stops at the first one.
+plus a list of problems; it never stops at the first one. Duplicate keys are problems too, and
+a document nested deeper than MAX_YAML_DEPTH levels is refused while it is being read.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import ComposerError
+
+from slipway.yaml_input import MAX_YAML_DEPTH, describe_yaml_error, shown
 
 __all__ = ["Field", "ListOf", "MapOf", "Problem", "Record", "check_document"]
 
@@ -68,6 +72,30 @@ def _defaults(spec: Field) -> Any:
     return spec.default
 
 
+class _ShallowLoader(yaml.SafeLoader):
+    """pyyaml's safe loader, refusing documents nested deeper than MAX_YAML_DEPTH levels."""
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self._depth >= MAX_YAML_DEPTH:
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise ComposerError(None, None, f"nested deeper than {MAX_YAML_DEPTH} levels", mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _key_name(node: yaml.Node) -> str | None:
+    """A mapping key as text, or None when it is not a scalar."""
+    if not isinstance(node, yaml.ScalarNode):
+        return None
+    name = str(node.value)
+    return name if name.isprintable() and len(name) <= 60 else shown(name)
+
+
 _TYPE_NAMES = {str: "a string", bool: "true or false", int: "an integer", float: "a number"}
 
 
@@ -91,8 +119,28 @@ class _Walk:
             if not isinstance(node, yaml.MappingNode):
                 self.fail(node, key, "must be a mapping")
                 return None
-            return {str(k.value): self.shape(v, kind.value, f"{key}.{k.value}") for k, v in node.value}
+            return {name: self.shape(v, kind.value, f"{key}.{name}") for name, _, v in self.pairs(node, key)}
         return self.scalar(node, kind, key)
+
+    def pairs(self, node: yaml.MappingNode, key: str) -> list[tuple[str, yaml.Node, yaml.Node]]:
+        """The (name, key node, value node) entries of `node`; duplicate and non-string keys are problems."""
+        prefix = f"{key}." if key else ""
+        first: dict[str, int] = {}
+        out = []
+        for k, v in node.value:
+            name = _key_name(k)
+            if name is None:
+                self.fail(k, key or "document", "keys must be strings")
+                continue
+            line = k.start_mark.line + 1
+            if name in first:
+                self.fail(
+                    k, f"{prefix}{name}", f"duplicate key {shown(k.value)} (first at line {first[name]})"
+                )
+                continue
+            first[name] = line
+            out.append((name, k, v))
+        return out
 
     def scalar(self, node: yaml.Node, kind: type, key: str) -> Any:
         if not isinstance(node, yaml.ScalarNode):
@@ -113,8 +161,7 @@ class _Walk:
             self.fail(node, key or "document", "must be a mapping")
             return None
         seen: dict[str, yaml.Node] = {}
-        for k, v in node.value:
-            name = str(k.value)
+        for name, k, v in self.pairs(node, key):
             if name not in record.fields:
                 known = ", ".join(record.fields)
                 self.fail(k, f"{prefix}{name}", f"unknown key (known keys: {known})")
@@ -131,7 +178,7 @@ class _Walk:
             value = self.shape(seen[name], spec.kind, full)
             if value is not None and spec.choices and value not in spec.choices:
                 choices = ", ".join(spec.choices)
-                self.fail(seen[name], full, f"must be one of {choices} (got {value!r})")
+                self.fail(seen[name], full, f"must be one of {choices} (got {shown(value)})")
                 value = None
             if value is not None and spec.check is not None and (why := spec.check(value)):
                 self.fail(seen[name], full, why)
@@ -141,15 +188,14 @@ class _Walk:
 
 
 def check_document(text: str, path: Path, schema: Record) -> tuple[dict[str, Any], list[Problem]]:
-    """Parse `text` and check it against `schema`; return the values and every problem found."""
+    """Parse `text` and check it against `schema`; return the values and every problem, in line order."""
     walk = _Walk(path)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_ShallowLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        return {}, [Problem(path, line, "document", f"not valid YAML: {exc}")]
+        line, why = describe_yaml_error(exc, text)
+        return {}, [Problem(path, line or 1, "document", f"not valid YAML: {why}")]
     if node is None:
         return {}, [Problem(path, 1, "document", "is empty")]
     values = walk.record(node, schema, "")
-    return values or {}, walk.problems
+    return values or {}, sorted(walk.problems, key=lambda p: p.line)

@@ -103,3 +103,110 @@ def test_unknown_environment_lookup(tmp_path: Path) -> None:
 def test_example_copy_is_independent(tmp_path: Path) -> None:
     shutil.copytree(EXAMPLES / "web-api", tmp_path / "app")
     assert load_config(tmp_path / "app").source == tmp_path / "app" / "slipway.yaml"
+
+
+def _problems(tmp_path: Path, text: str | bytes) -> list[str]:
+    path = tmp_path / "slipway.yaml"
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text)
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    assert info.value.exit_code == 2
+    return [line.replace(f"{path}:", "") for line in str(info.value).splitlines()[1:]]
+
+
+def test_duplicate_keys_at_every_level_are_problems(tmp_path: Path) -> None:
+    text = """\
+app: demo
+image:
+  repository: localhost:5000/demo
+  repository: localhost:5000/other
+toolchain: go
+deploy:
+  kind: helm
+  path: chart
+  values: {dev: a.yaml, dev: b.yaml}
+environments:
+  - name: dev
+    protected: true
+    protected: false
+app: demo2
+colour: blue
+"""
+    assert _problems(tmp_path, text) == [
+        "4: image.repository: duplicate key 'repository' (first at line 3)",
+        "9: deploy.values.dev: duplicate key 'dev' (first at line 9)",
+        "13: environments[0].protected: duplicate key 'protected' (first at line 12)",
+        "14: app: duplicate key 'app' (first at line 1)",
+        "15: colour: unknown key (known keys: app, image, toolchain, build, deploy, environments, "
+        "scan, policy, gitops, tools)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("template", "why"),
+    [
+        ("'{application}/{env}.yaml'", "may only use {app} and {env} (got '{application}')"),
+        ("'{0}/{env}.yaml'", "may only use {app} and {env} (got '{0}')"),
+        ("'{app/{env}.yaml'", "may only use {app} and {env} (unexpected '{' in field name)"),
+        ("'../{app}/{env}.yaml'", "must be a relative path inside the GitOps repository (it contains '..')"),
+        ("'/abs/{app}.yaml'", "must be a relative path inside the GitOps repository (it starts with '/')"),
+    ],
+)
+def test_values_path_template_is_checked_at_load(tmp_path: Path, template: str, why: str) -> None:
+    text = GOOD + f"gitops:\n  values_path: {template}\n"
+    assert _problems(tmp_path, text) == [f"11: gitops.values_path: {why}"]
+
+
+def test_bom_and_crlf_are_accepted(tmp_path: Path) -> None:
+    (tmp_path / "slipway.yaml").write_bytes(("\ufeff" + GOOD).replace("\n", "\r\n").encode())
+    assert load_config(tmp_path).environments[0].name == "dev"
+
+
+def test_non_utf8_config_names_the_file(tmp_path: Path) -> None:
+    (tmp_path / "slipway.yaml").write_bytes(GOOD.replace("demo\n", "d\xe9mo\n", 1).encode("latin-1"))
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    path = tmp_path / "slipway.yaml"
+    assert str(info.value) == (
+        f"config: {path}:1: is not UTF-8 text (byte 0xe9 at offset 6; save the file as UTF-8)"
+    )
+
+
+def test_config_over_the_size_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLIPWAY_MAX_YAML_BYTES", str(len(GOOD)))
+    assert load_config(_write(tmp_path, GOOD)).app == "demo"
+    with pytest.raises(ConfigError, match=r"slipway.yaml is \d+ bytes, over the \d+-byte limit"):
+        load_config(_write(tmp_path, GOOD + "# one more line\n"))
+
+
+@pytest.mark.parametrize(
+    "nested",
+    ["[" * 100_000, "{a: " * 100_000, "- " * 100_000, "".join(f"{' ' * i}a:\n" for i in range(1, 200))],
+)
+def test_deep_nesting_is_refused_without_recursion_error(tmp_path: Path, nested: str) -> None:
+    problems = _problems(tmp_path, GOOD + "tools:\n " + nested + "\n")
+    assert len(problems) == 1
+    assert problems[0].endswith("document: not valid YAML: nested deeper than 64 levels")
+
+
+@pytest.mark.parametrize(
+    ("edit", "problem"),
+    [
+        (("app: demo", 'app: "demo\\n"'), "1: app: must be a DNS-1123 label"),
+        (
+            ("name: dev", 'name: "dev "'),
+            "9: environments[0].name: must be a DNS-1123 label: a-z, 0-9 and '-', at most 63, "
+            "no '-' at either end (got 'dev ')",
+        ),
+        (("toolchain: go", "toolchain: " + "x" * 5000), "4: toolchain: must be one of go, npm (got 'xxxx"),
+        (("app: demo", "app: demo\n'\\e[2J': 1"), "2: '\\x1b[2J': unknown key"),
+    ],
+)
+def test_echoed_values_are_escaped_and_short(tmp_path: Path, edit: tuple[str, str], problem: str) -> None:
+    text = GOOD.replace(*edit).replace("'\\e[2J'", '"\\e[2J"')
+    problems = _problems(tmp_path, text)
+    assert problems[0].startswith(problem)
+    assert all(p.isprintable() and len(p) < 200 for p in problems)

@@ -35,7 +35,6 @@ __all__ = [
     "promote",
     "release_branch",
     "values_image",
-    "values_path_for",
 ]
 
 _BRANCH_EXISTS = "\x1eslipway-branch-exists"
@@ -105,11 +104,6 @@ def check_promotion(image: str, *, env: str, protected: bool, direct_push: bool)
         msg = f"promote: {image!r} names no tag or digest"
         raise ConfigError(msg)
     return ref
-
-
-def values_path_for(template: str, app: str, env: str) -> str:
-    """The values file for `app` in `env`, from a `{app}`/`{env}` template, kept inside the repo."""
-    return safe_repo_path(template.format(app=app, env=env))
 
 
 def release_branch(app: str, env: str, image: ImageRef) -> str:

@@ -45,7 +45,7 @@ def test_env_spellings_are_refused(env: str) -> None:
         ["history", "--app", "web-api", "--env", env],
     ):
         line = _one_error_line(_slipway(*args, "--repo", REPO, "--token", "env:T"))
-        assert "--env:" in line and "is not a valid name (a DNS-1123 label" in line
+        assert "--env:" in line and "is not a valid name: must be a DNS-1123 label" in line
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import difflib
+import warnings
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,142 @@ def test_paths_must_stay_inside_the_repo(bad: str) -> None:
     with pytest.raises(ConfigError, match="inside the GitOps repository"):
         safe_repo_path(bad)
     assert safe_repo_path("apps/a/overlays/dev/values.yaml") == "apps/a/overlays/dev/values.yaml"
+
+
+MERGED = """\
+defaults: &image
+  repository: r
+  tag: v1
+image:
+  <<: *image
+  digest: ""
+"""
+
+
+def test_merged_value_is_read_but_not_edited() -> None:
+    assert read_value(MERGED, "image.tag", "f.yaml") == "v1"
+    assert read_value(MERGED, "image.repository", "f.yaml") == "r"
+    with pytest.raises(ConfigError) as info:
+        set_values(MERGED, {"image.tag": SHA}, "f.yaml")
+    assert str(info.value) == (
+        "values: f.yaml: image.tag comes from the anchor at line 3 (via <<); edit it there or remove the merge"
+    )
+    # The key written in place next to the merge is edited normally.
+    out = set_values(MERGED, {"image.digest": DIGEST}, "f.yaml")
+    assert out == MERGED.replace('digest: ""', f'digest: "{DIGEST}"')
+
+
+def test_merge_from_a_list_and_own_keys_win() -> None:
+    text = "a: &a {x: 1}\nb: &b {tag: v0, x: 2}\nimage:\n  <<: [*a, *b]\n  x: 3\n"
+    assert read_value(text, "image.tag") == "v0"
+    assert read_value(text, "image.x") == "3"
+    assert set_values(text, {"image.x": "4"}) == text.replace("x: 3", 'x: "4"')
+    with pytest.raises(ConfigError, match=r"image.tag comes from the anchor at line 2 \(via <<\)"):
+        set_values(text, {"image.tag": "v1"})
+
+
+def test_alias_to_a_mapping_is_read_but_not_edited() -> None:
+    text = "shared: &img\n  repository: r\n  tag: v1\nimage: *img\n"
+    assert read_value(text, "image.tag", "f.yaml") == "v1"
+    with pytest.raises(ConfigError) as info:
+        set_values(text, {"image.tag": SHA}, "f.yaml")
+    assert str(info.value) == (
+        "values: f.yaml: image.tag comes from the anchor at line 3 (via alias *img); "
+        "edit it there or replace the alias"
+    )
+    # At the anchor itself the edit is where the key path points.
+    assert set_values(text, {"shared.tag": "v2"}) == text.replace("tag: v1", "tag: v2")
+
+
+def test_scalar_alias_is_not_edited() -> None:
+    text = "release: &rel v1\nimage:\n  tag: *rel\n"
+    assert read_value(text, "image.tag") == "v1"
+    with pytest.raises(ConfigError, match=r"image.tag comes from the anchor at line 1 \(via alias \*rel\)"):
+        set_values(text, {"image.tag": SHA})
+
+
+def test_self_merging_anchor_does_not_loop() -> None:
+    with pytest.raises(ConfigError, match=r"key path .a.tag is absent"):
+        set_values("a: &a\n  <<: *a\n  x: 1\n", {"a.tag": SHA})
+
+
+def test_anchor_and_tag_before_the_value_are_kept() -> None:
+    text = "image:\n  tag: &t v1  # c\n  digest: !!str old\nx: *t\n"
+    out = set_values(text, {"image.tag": "v2", "image.digest": DIGEST})
+    assert out == f"image:\n  tag: &t v2  # c\n  digest: !!str {DIGEST}\nx: *t\n"
+
+
+def test_flow_mappings_bom_and_crlf() -> None:
+    text = '\ufeffimage: {repository: r, tag: v1, digest: ""}  # c\r\nz: 1\r\n'
+    out = set_values(text, {"image.tag": "a:b", "image.digest": DIGEST})
+    assert out == f'\ufeffimage: {{repository: r, tag: "a:b", digest: "{DIGEST}"}}  # c\r\nz: 1\r\n'
+
+
+@pytest.mark.parametrize("word", ["on", "off", "yes", "No", "y", "TRUE", "null", ".inf", "-1", "x:"])
+def test_words_yaml_reads_as_other_types_are_quoted(word: str) -> None:
+    out = set_values("tag: v1\n", {"tag": word})
+    assert out == f'tag: "{word}"\n'
+    assert read_value(out, "tag") == word
+
+
+@pytest.mark.parametrize(
+    ("value", "rendered"),
+    [("a\nb", '"a\\nb"'), ("tab\there", '"tab\\there"'), ("nul\x00", '"nul\\0"'), ("\u2028", '"\\u2028"')],
+)
+def test_control_characters_stay_on_one_line(value: str, rendered: str) -> None:
+    assert set_values("tag: 'v1'\n", {"tag": value}) == f"tag: {rendered}\n"
+
+
+def test_values_read_as_written() -> None:
+    text = "a: 1.10\nb: true\nc: ~\nd:\ne: 0x1F\n"
+    assert [read_value(text, k) for k in "abcde"] == ["1.10", "true", "", "", "0x1F"]
+
+
+def test_empty_and_multi_line_values_are_refused() -> None:
+    with pytest.raises(ConfigError) as info:
+        set_values("image:\n  tag:\n  x: 1\n", {"image.tag": SHA}, "f.yaml")
+    assert str(info.value) == 'values: f.yaml:2: image.tag: has no value to replace (write tag: "" first)'
+    with pytest.raises(ConfigError, match=r"f.yaml:2: image.tag: only single-line scalars can be edited"):
+        set_values("image:\n  tag: >\n    v1\n", {"image.tag": SHA}, "f.yaml")
+    with pytest.raises(ConfigError, match=r"f.yaml:2: image.tag: only single-line scalars can be edited"):
+        set_values("image:\n  tag: v1\n    v2\n", {"image.tag": SHA}, "f.yaml")
+
+
+def test_duplicate_keys_are_refused() -> None:
+    with pytest.raises(ConfigError) as info:
+        read_value("image:\n  tag: v1\n  tag: v2\n", "image.tag", "f.yaml")
+    assert str(info.value) == "values: f.yaml:3: duplicate key 'tag' (first at line 2)"
+
+
+@pytest.mark.parametrize(
+    ("nested", "line"), [(" " + "[" * 100_000, 3), (" " + "{a: " * 100_000, 3), ("\n" + "- " * 50_000, 4)]
+)
+def test_deep_nesting_is_refused_without_recursion_error(nested: str, line: int) -> None:
+    with pytest.raises(ConfigError) as info:
+        set_values("image:\n  tag: v1\nx:" + nested + "\n", {"image.tag": SHA}, "f.yaml")
+    assert str(info.value) == f"values: f.yaml:{line}: malformed YAML: nested deeper than 64 levels"
+
+
+def test_errors_are_one_line() -> None:
+    with pytest.raises(ConfigError) as info:
+        set_values("image:\n  tag: a\x00\n", {"image.tag": SHA}, "f.yaml")
+    assert str(info.value) == (
+        "values: f.yaml:2: malformed YAML: unacceptable character #x0000: special characters are not allowed"
+    )
+
+
+def test_files_over_the_size_limit_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "image:\n  tag: v1\n"
+    monkeypatch.setenv("SLIPWAY_MAX_YAML_BYTES", str(len(text)))
+    assert read_value(text, "image.tag") == "v1"
+    with pytest.raises(ConfigError, match=r"values: f.yaml is 18 bytes, over the 17-byte limit"):
+        read_value(text + "#", "image.tag", "f.yaml")
+
+
+def test_redefined_anchor_is_read_quietly_and_its_alias_not_edited() -> None:
+    text = "a: &x 1\nb: &x v2\nimage:\n  tag: *x\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert read_value(text, "image.tag") == "v2"
+        with pytest.raises(ConfigError, match=r"image.tag comes from the anchor at line 2 \(via alias \*x\)"):
+            set_values(text, {"image.tag": SHA})
