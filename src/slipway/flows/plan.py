@@ -14,7 +14,7 @@ from slipway.errors import ConfigError, StageError
 from slipway.flows.build import BuildRequest, build_steps, render_config
 from slipway.gitops.promote import image_changes, values_image
 from slipway.gitops.repo import clone
-from slipway.gitops.values_edit import safe_repo_path, set_values
+from slipway.gitops.values_edit import set_values
 from slipway.gitops.values_path import values_path
 from slipway.refs import ImageRef
 from slipway.runner import GraphResult, run_graph
@@ -58,7 +58,7 @@ class EnvPlan:
 async def env_plan(req: BuildRequest, repo: dagger.Directory, env: str, new: ImageRef) -> EnvPlan:
     """What promoting `new` to `env` would change in its values file and rendered manifests."""
     cfg = req.config
-    path = safe_repo_path(values_path(cfg.gitops.values_path, cfg.app, env))
+    path = values_path(cfg.gitops.values_path, cfg.app, env)
     old_text = await repo.file(path).contents()
     g = cfg.gitops
     new_text = set_values(old_text, image_changes(new, g.tag_key, g.digest_key), name=path)
