@@ -55,6 +55,15 @@ def _seed(url: str, token: str, work: Path, apps: int) -> str:
     return f"{url}/slipway/{name}.git"
 
 
+def _app_source(work: Path, app: str) -> Path:
+    """A directory holding the example web-api's slipway.yaml, renamed to `app`."""
+    src = work / f"source-{app}"
+    src.mkdir()
+    text = (ROOT / "examples" / "web-api" / "slipway.yaml").read_text()
+    (src / "slipway.yaml").write_text(text.replace("app: web-api", f"app: {app}"))
+    return src
+
+
 def _raw_git(repo: str, token: str, work: Path, tag: str) -> float:
     start = time.perf_counter()
     dest = work / f"raw-{uuid.uuid4().hex[:6]}"
@@ -73,13 +82,15 @@ async def main() -> None:
         work = Path(tmp)
         repo = _seed(url, token, work, CONCURRENT)
         gitops = GitopsOptions(repo, token)
+        web_api = _app_source(work, "web-api")
+        sources = {i: _app_source(work, f"app-{i}") for i in range(1, CONCURRENT + 1)}
         # Warm the engine's image and connection once, outside the measurement.
         await run_promote(
-            PromoteOptions(gitops, "staging", app="web-api", image=f"{REPO}:{'0' * 39}1", direct_push=True)
+            PromoteOptions(gitops, "staging", source=web_api, image=f"{REPO}:{'0' * 39}1", direct_push=True)
         )
         start = time.perf_counter()
         await run_promote(
-            PromoteOptions(gitops, "dev", app="web-api", image=f"{REPO}:{'a' * 40}", direct_push=True)
+            PromoteOptions(gitops, "dev", source=web_api, image=f"{REPO}:{'a' * 40}", direct_push=True)
         )
         promote_s = time.perf_counter() - start
         raw_s = _raw_git(repo, token, work, "b" * 40)
@@ -88,7 +99,9 @@ async def main() -> None:
 
         async def one(i: int) -> None:
             result = await run_promote(
-                PromoteOptions(gitops, "dev", app=f"app-{i}", image=f"{REPO}:{str(i) * 40}", direct_push=True)
+                PromoteOptions(
+                    gitops, "dev", source=sources[i], image=f"{REPO}:{str(i) * 40}", direct_push=True
+                )
             )
             if result.status == "landed":
                 landed.append(result.commit)
