@@ -72,7 +72,7 @@ async def test_git_layer_takes_a_hostile_branch_as_a_name(
     remote: GitRemote = git_remote(GitopsOptions(gitops_repo.url, forge.token), {})
     hostile = GitRemote(remote.url, remote.username, remote.token, remote.image, base=payload)
     with pytest.raises(ConfigError, match="does not exist in"):
-        await clone(hostile, branch=payload, paths=(payload,))
+        await clone(hostile, paths=(payload,))
     assert _branches(forge, gitops_repo) == before
 
 

@@ -39,7 +39,8 @@ __all__ = [
 
 _BRANCH_EXISTS = "\x1eslipway-branch-exists"
 _SHOW_BRANCH_FILE = """
-if git rev-parse -q --verify "refs/remotes/origin/$SLIPWAY_BRANCH" >/dev/null; then
+if git ls-remote --exit-code --heads origin "refs/heads/$SLIPWAY_BRANCH" >/dev/null; then
+  git fetch --quiet origin "+refs/heads/$SLIPWAY_BRANCH:refs/remotes/origin/$SLIPWAY_BRANCH"
   git show "refs/remotes/origin/$SLIPWAY_BRANCH:$SLIPWAY_PATH" 2>/dev/null || true
   printf '%s' "$SLIPWAY_MARK"
 fi
@@ -231,16 +232,16 @@ async def promote(req: PromoteRequest) -> PromoteResult:
     check_app(req.app, "promote")
     check_env(req.env, "promote")
     check_promotion(str(req.image), env=req.env, protected=req.protected, direct_push=req.direct_push)
+    path = safe_repo_path(req.values_path)
+    repo = await clone(req.remote, paths=(path,))
+    old = await _read_values(repo, path, req.remote, req.app, req.env)
+    _check_repository(req, req.image, old, path)  # before any registry is asked about the image
     image = req.image
     if req.protected:
         from slipway.registry import pin_digest
 
         image = await pin_digest(image)
-    path = safe_repo_path(req.values_path)
     branch = release_branch(req.app, req.env, image)
-    repo = await clone(req.remote, branch="" if req.direct_push else branch, paths=(path,))
-    old = await _read_values(repo, path, req.remote, req.app, req.env)
-    _check_repository(req, image, old, path)
     changes = image_changes(image, req.tag_key, req.digest_key, req.repository_key)
     new = set_values(old, changes, name=path)
     diff = _diff(path, old, new)

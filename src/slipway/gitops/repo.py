@@ -48,10 +48,6 @@ if ! git clone --quiet --branch "$SLIPWAY_BASE" -- "$REPO_URL" /repo 2>/tmp/clon
   exit 11
 fi
 cd /repo
-if [ -n "$SLIPWAY_BRANCH" ] &&
-   git ls-remote --exit-code --heads origin "refs/heads/$SLIPWAY_BRANCH" >/dev/null; then
-  git fetch --quiet origin "+refs/heads/$SLIPWAY_BRANCH:refs/remotes/origin/$SLIPWAY_BRANCH"
-fi
 for p in "$@"; do
   if [ "$(realpath -m -- "/repo/$p")" != "/repo/$p" ]; then printf '%s\\n' "$p" >&2; exit 13; fi
 done
@@ -172,14 +168,12 @@ def _unreachable(stage: str, url: str, output: str) -> StageError:
     return StageError(stage, f"could not reach {url}: {why}", details=tail(output))
 
 
-async def clone(
-    remote: GitRemote, *, branch: str = "", paths: Sequence[str] = (), stage: str = "promote"
-) -> dagger.Directory:
-    """A fresh clone of the base branch, plus `origin/<branch>` when that branch exists.
+async def clone(remote: GitRemote, *, paths: Sequence[str] = (), stage: str = "promote") -> dagger.Directory:
+    """A fresh clone of the base branch.
 
     Each of `paths` must be a regular file (or absent), reached through no symbolic link.
     """
-    env = {"REPO_URL": remote.url, "SLIPWAY_BASE": remote.base, "SLIPWAY_BRANCH": branch, **_fresh()}
+    env = {"REPO_URL": remote.url, "SLIPWAY_BASE": remote.base, **_fresh()}
     ctr = _git_exec(git_container(remote), _CLONE, env, paths)
     async with stage_errors(stage, f"clone {remote.url}", "check the URL and token"):
         outcome = await exec_outcome(ctr)
