@@ -172,9 +172,6 @@ metadata:
     kubernetes.io/os: linux
     kubernetes.io/arch: amd64
     type: kwok
-status:
-  allocatable: {cpu: "32", memory: 256Gi, pods: "110"}
-  capacity: {cpu: "32", memory: 256Gi, pods: "110"}
 EOF
   admin_kubectl wait --for=condition=Ready "node/$FAKE_NODE" --timeout=60s
 }
@@ -261,17 +258,17 @@ cmd_status() {
       rss=$(rss_mib "$pid"); total=$((total + rss))
       health=$(healthy "$part" && echo healthy || echo "NOT healthy (see $CLUSTER_LOGS/$part.log)")
       stale_binary "$pid" && health="$health, binary rebuilt since start (run: cluster.sh up)"
-      printf '%-22s running (pid %s, %s MiB), %s\n' "$part:" "$pid" "$rss" "$health"
+      printf '%-25s running (pid %s, %s MiB), %s\n' "$part:" "$pid" "$rss" "$health"
     elif [ -x "$CLUSTER_BIN/$part" ]; then
-      printf '%-22s stopped (built: %s)\n' "$part:" "${PART_WANT[$part]}"
+      printf '%-25s stopped (built: %s)\n' "$part:" "${PART_WANT[$part]}"
     else
-      printf '%-22s not built (run: cluster.sh build)\n' "$part:"
+      printf '%-25s not built (run: cluster.sh build)\n' "$part:"
     fi
   done
-  printf '%-22s %s\n' "api server:" "https://127.0.0.1:$API_PORT"
-  printf '%-22s %s\n' "kubeconfig:" "$( [ -s "$KUBECONFIG_ADMIN" ] && echo "$KUBECONFIG_ADMIN" || echo missing)"
-  printf '%-22s %s\n' "kubeconfig (deploy):" "$( [ -s "$KUBECONFIG_DEPLOY" ] && echo "$KUBECONFIG_DEPLOY" || echo missing)"
-  printf '%-22s %s MiB RSS\n' "memory:" "$total"
+  printf '%-25s %s\n' "api server:" "https://127.0.0.1:$API_PORT"
+  printf '%-25s %s\n' "kubeconfig:" "$( [ -s "$KUBECONFIG_ADMIN" ] && echo "$KUBECONFIG_ADMIN" || echo missing)"
+  printf '%-25s %s\n' "kubeconfig (deploy):" "$( [ -s "$KUBECONFIG_DEPLOY" ] && echo "$KUBECONFIG_DEPLOY" || echo missing)"
+  printf '%-25s %s MiB RSS\n' "memory:" "$total"
 }
 
 case "${1:-}" in
