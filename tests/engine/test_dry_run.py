@@ -84,7 +84,7 @@ async def test_negative_replicas_fail_with_the_servers_message(
         f"validate: could not pass the server-side dry-run for dev (namespace {cluster_namespace}): "
     )
     assert (
-        'Deployment.apps "web" is invalid: spec.replicas: Invalid value: -3: must be greater than or equal to 0'
+        'The Deployment "web" is invalid: spec.replicas: Invalid value: -3: must be greater than or equal to 0'
         in message
     )
     assert "\n" not in message
@@ -115,7 +115,11 @@ async def test_deploy_credentials_cannot_reach_outside_their_namespaces(
     with pytest.raises(StageError) as caught:
         await _dry_run(cluster, "kube-system", _manifests())
     message = str(caught.value)
-    assert 'User "slipway-deploy" cannot' in message and "forbidden" in message
+    assert (
+        'Error from server (Forbidden): deployments.apps "web" is forbidden: User "slipway-deploy" cannot get '
+        'resource "deployments" in API group "apps" in the namespace "kube-system"'
+    ) in message
+    assert "(the credentials may not do this in namespace kube-system" in message
 
 
 async def test_kubeconfig_is_in_no_layer_log_or_message(

@@ -28,9 +28,13 @@ if TYPE_CHECKING:
 __all__ = ["DryRunConfig", "DryRunResult", "server_dry_run", "server_problems"]
 
 _MANIFESTS = "/work/manifests.yaml"
-_FILE_PREFIX = re.compile(
-    r'error when (creating|patching|retrieving current configuration of)[^:]*"[^"]*": ?'
+# kubectl's own framing around the server's words: the local file path, and the object it was
+# fetching when the server refused (the server's message names the object itself).
+_FRAMING = re.compile(
+    r'error when (creating|patching) "[^"]*": '
+    r'|error when retrieving current configuration of: .*? from server for: "[^"]*": '
 )
+_CONTINUED = ("Resource: ", "Name: ", "from server for: ")
 _MISSING_NS = re.compile(r'namespaces "([^"]+)" not found')
 
 
@@ -54,16 +58,19 @@ class DryRunResult:
 def server_problems(stderr: str) -> list[str]:
     """The rejected objects in kubectl's stderr, one line each, in the API server's words.
 
-    Only the local file path kubectl adds (error when creating "/work/manifests.yaml": )
-    is dropped; kind, name, field, value and reason stay as the server said them.
+    kubectl's framing (the local file path, the object it was fetching) is dropped; kind, name,
+    field, value and reason stay as the server said them.
     """
-    problems = []
+    problems: list[str] = []
     for raw in stderr.splitlines():
         line = raw.strip()
         if not line or line.startswith(("Warning:", "W0", "I0")):
             continue
-        problems.append(_FILE_PREFIX.sub("", line))
-    return problems
+        if problems and line.startswith(_CONTINUED):
+            problems[-1] += " " + line
+        else:
+            problems.append(line)
+    return [_FRAMING.sub("", p) for p in problems]
 
 
 def _advice(problems: list[str], config: DryRunConfig) -> str:
@@ -71,12 +78,26 @@ def _advice(problems: list[str], config: DryRunConfig) -> str:
     if missing := _MISSING_NS.search(text):
         return f"create the namespace: slipway cluster namespace {missing.group(1)}"
     if "forbidden" in text.lower():
-        return f"the deploy identity lacks a permission in {config.target.namespace}: bind it there"
+        ns = config.target.namespace
+        return f"the credentials may not do this in namespace {ns}: bind them with `slipway cluster namespace {ns}`"
     if "Unauthorized" in text:
         return "the kubeconfig's credentials are refused: renew them"
     if "Unable to connect" in text or "connection refused" in text:
         return f"is the API server {config.target.server} up? (slipway cluster status)"
     return "fix the chart/overlay or its values"
+
+
+async def _missing_namespace(ctr: dagger.Container, target: KubeTarget) -> list[str]:
+    """The server's NotFound for the target's namespace, or [] when it exists (or can't tell)."""
+    from dagger import ReturnType
+
+    lookup = ctr.with_exec(
+        target.kubectl("get", "namespace", target.namespace, "-o", "name"), expect=ReturnType.ANY
+    )
+    outcome = await exec_outcome(lookup)
+    if outcome.exit_code != 0 and _MISSING_NS.search(outcome.stderr):
+        return server_problems(outcome.stderr)
+    return []
 
 
 async def server_dry_run(manifests: dagger.File, config: DryRunConfig) -> DryRunResult:
@@ -97,8 +118,11 @@ async def server_dry_run(manifests: dagger.File, config: DryRunConfig) -> DryRun
     ctr = kube_container(target, config.kubectl_image).with_mounted_file(_MANIFESTS, manifests)
     async with stage_errors("validate", f"dry-run the manifests for {config.env}", "check the kubectl image"):
         outcome = await exec_outcome(ctr.with_exec(args, expect=ReturnType.ANY))
-    if outcome.exit_code != 0:
         problems = server_problems(outcome.stderr) or [tail(outcome.output, 1)]
+        if outcome.exit_code != 0 and any("forbidden" in p or "not found" in p for p in problems):
+            # Unbound and missing namespaces both read Forbidden to the deploy identity: ask.
+            problems = await _missing_namespace(ctr, target) or problems
+    if outcome.exit_code != 0:
         where = f"{config.env} (namespace {target.namespace})"
         listed = "; ".join(problems[:3])
         more = f" (+{len(problems) - 3} more)" if len(problems) > 3 else ""
