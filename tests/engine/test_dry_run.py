@@ -119,7 +119,7 @@ async def test_deploy_credentials_cannot_reach_outside_their_namespaces(
         'Error from server (Forbidden): deployments.apps "web" is forbidden: User "slipway-deploy" cannot get '
         'resource "deployments" in API group "apps" in the namespace "kube-system"'
     ) in message
-    assert "(the credentials may not do this in namespace kube-system" in message
+    assert "(these credentials may not do this in kube-system" in message
 
 
 async def test_kubeconfig_is_in_no_layer_log_or_message(

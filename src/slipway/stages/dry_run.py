@@ -79,7 +79,7 @@ def _advice(problems: list[str], config: DryRunConfig) -> str:
         return f"create the namespace: slipway cluster namespace {missing.group(1)}"
     if "forbidden" in text.lower():
         ns = config.target.namespace
-        return f"the credentials may not do this in namespace {ns}: bind them with `slipway cluster namespace {ns}`"
+        return f"these credentials may not do this in {ns}: bind them with `slipway cluster namespace {ns}`"
     if "Unauthorized" in text:
         return "the kubeconfig's credentials are refused: renew them"
     if "Unable to connect" in text or "connection refused" in text:
