@@ -112,7 +112,7 @@ healthy() { # PART: does it answer its health endpoint
 start_part() { # PART: start it in the background and wait until it is healthy
   local part=$1 pid args=()
   mapfile -t args < <(part_args "$part")
-  mkdir -p "$CLUSTER_RUN" "$CLUSTER_LOGS" "$CLUSTER_DATA"
+  mkdir -p "$CLUSTER_RUN" "$CLUSTER_LOGS" "$CLUSTER_DATA/flux-storage"
   install -m 600 /dev/null "$CLUSTER_LOGS/$part.log"
   (
     case "$part" in # controller-runtime reads KUBECONFIG; Flux reads its own namespace from env
