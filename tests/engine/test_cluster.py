@@ -6,10 +6,12 @@ import re
 import stat
 import subprocess
 import time
+import uuid
+from pathlib import Path
 
 import pytest
 
-from conftest import CLUSTER_SH, Cluster
+from conftest import CLUSTER_SH, Cluster, Forge
 from slipway.kube.local_cluster import PARTS
 
 pytestmark = pytest.mark.engine
@@ -105,3 +107,58 @@ def test_flux_crds_and_namespace_are_there(cluster: Cluster) -> None:
     for crd in ("gitrepositories.source.toolkit.fluxcd.io", "kustomizations.kustomize.toolkit.fluxcd.io"):
         assert f"customresourcedefinition.apiextensions.k8s.io/{crd}" in crds
     assert cluster.kubectl("get", "namespace", "flux-system").returncode == 0
+
+
+def test_flux_applies_what_a_git_repository_holds(cluster: Cluster, forge: Forge, tmp_path: Path) -> None:
+    """Source- and kustomize-controller sync a repository on the local Gitea into the cluster."""
+    name = f"flux-{uuid.uuid4().hex[:8]}"
+    with forge.api() as api:
+        resp = api.post("/user/repos", json={"name": name, "default_branch": "main", "private": True})
+        assert resp.status_code == 201, resp.text
+    work = tmp_path / name
+    (work / "deploy").mkdir(parents=True)
+    (work / "deploy" / "deployment.yaml").write_text(DEPLOYMENT)
+    forge.git(work, "init", "-q", "-b", "main")
+    forge.git(work, "add", "-A")
+    forge.git(work, "commit", "-qm", "Seed")
+    forge.git(work, "push", "-q", f"{forge.url}/slipway/{name}.git", "main")
+    ns = f"{name}-dev"
+    assert cluster.kubectl("create", "namespace", ns).returncode == 0
+    objects = f"""\
+apiVersion: v1
+kind: Secret
+metadata: {{name: {name}, namespace: flux-system}}
+stringData: {{username: slipway, password: {forge.token}}}
+---
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {{name: {name}, namespace: flux-system}}
+spec:
+  interval: 10s
+  url: {forge.url}/slipway/{name}.git
+  ref: {{branch: main}}
+  secretRef: {{name: {name}}}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {{name: {name}, namespace: flux-system}}
+spec:
+  interval: 10s
+  path: ./deploy
+  prune: true
+  targetNamespace: {ns}
+  sourceRef: {{kind: GitRepository, name: {name}}}
+"""
+    try:
+        applied = cluster.kubectl("apply", "-f", "-", stdin=objects)
+        assert applied.returncode == 0, applied.stderr
+        ready = cluster.kubectl("wait", "-n", "flux-system", "--for=condition=Ready", f"kustomization/{name}",
+                                "--timeout=90s")  # fmt: skip
+        status = cluster.kubectl("get", "-n", "flux-system", "gitrepository,kustomization", name).stdout
+        assert ready.returncode == 0, status
+        rollout = cluster.kubectl("rollout", "status", "-n", ns, "deployment/web", "--timeout=60s")
+        assert rollout.returncode == 0, rollout.stdout + rollout.stderr
+    finally:
+        cluster.kubectl("delete", "-n", "flux-system", f"kustomization/{name}", f"gitrepository/{name}",
+                        f"secret/{name}", "--wait=false")  # fmt: skip
+        cluster.kubectl("delete", "namespace", ns, "--wait=false")
