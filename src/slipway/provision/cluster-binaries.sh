@@ -1,4 +1,4 @@
-#!/usr/bin/env bash
+# shellcheck shell=bash
 # Builds the local cluster's binaries from the Go module proxy into $SLIPWAY_CACHE/cluster/bin:
 # etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kwok, Flux's
 # source-controller and kustomize-controller; plus kwok's stage files and Flux's CRDs under
@@ -34,7 +34,6 @@ K8S_STAGING=(api apiextensions-apiserver apimachinery apiserver cli-runtime clie
   dynamic-resource-allocation endpointslice externaljwt kms kube-aggregator
   kube-controller-manager kube-proxy kube-scheduler kubectl kubelet metrics mount-utils
   pod-security-admission sample-apiserver streaming)
-K8S_COMMANDS=(kube-apiserver kubectl kube-scheduler kube-controller-manager)
 
 declare -A PART_WANT=(
   [etcd]="etcd=$ETCD_VERSION"
@@ -66,7 +65,7 @@ build_etcd() {
   # dependency of a wrapper module instead.
   local dir="$CLUSTER_SRC/etcd"
   wrapper_module "$dir" slipway.local/etcd-build
-  cd "$dir"
+  cd "$dir" || return
   go get "go.etcd.io/etcd/server/v3@$ETCD_VERSION"
   gobuild_nice etcd go.etcd.io/etcd/server/v3 \
     "-X go.etcd.io/etcd/api/v3/version.GitSHA=$ETCD_VERSION"
@@ -101,7 +100,7 @@ k8s_ldflags() { # as kubernetes' hack/lib/version.sh, for both version packages
 
 build_k8s_command() { # NAME
   k8s_wrapper
-  cd "$CLUSTER_SRC/kubernetes"
+  cd "$CLUSTER_SRC/kubernetes" || return
   K8S_BUILD_DATE=$(go mod download -json "k8s.io/kubernetes@$K8S_VERSION" \
     | python3 -c 'import json,sys; print(json.load(open(json.load(sys.stdin)["Info"]))["Time"])')
   gobuild_nice "$1" "k8s.io/kubernetes/cmd/$1" "$(k8s_ldflags)"
@@ -115,7 +114,7 @@ build_kwok() {
   local dir
   dir=$(module_dir "sigs.k8s.io/kwok@$KWOK_VERSION")
   writable_copy "$dir" "$CLUSTER_SRC/kwok"
-  cd "$CLUSTER_SRC/kwok"
+  cd "$CLUSTER_SRC/kwok" || return
   gobuild_nice kwok ./cmd/kwok "-X sigs.k8s.io/kwok/pkg/consts.Version=${KWOK_VERSION#v}"
   # kwok does nothing without stages: keep the ones the module ships for fast fake nodes/pods.
   mkdir -p "$CLUSTER_SHARE/kwok"
@@ -135,7 +134,7 @@ flux_copy() { # NAME VERSION: a writable copy of a Flux controller without its .
   local dir
   dir=$(module_dir "github.com/fluxcd/$1@$2")
   writable_copy "$dir" "$CLUSTER_SRC/$1"
-  cd "$CLUSTER_SRC/$1"
+  cd "$CLUSTER_SRC/$1" || return
   # The nested ./api module is not in the module zip: use the published api at go.mod's version.
   go mod edit -dropreplace "github.com/fluxcd/$1/api"
   mkdir -p "$CLUSTER_SHARE/crds/$1"

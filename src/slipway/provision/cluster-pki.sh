@@ -1,4 +1,4 @@
-#!/usr/bin/env bash
+# shellcheck shell=bash
 # The local cluster's certificates, tokens and kubeconfigs, made with openssl. Sourced by
 # cluster.sh. Everything lives in $CLUSTER_PKI (0700); keys, tokens and kubeconfigs are 0600
 # and never printed.
