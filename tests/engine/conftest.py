@@ -7,7 +7,7 @@ import os
 import shutil
 import subprocess
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -157,10 +157,11 @@ def cluster() -> Cluster:
 
 
 @pytest.fixture
-def cluster_namespace(cluster: Cluster) -> str:
-    """A fresh namespace the deploy identity may deploy into."""
+def cluster_namespace(cluster: Cluster) -> Iterator[str]:
+    """A fresh namespace the deploy identity may deploy into (deleted afterwards)."""
     name = f"t-{uuid.uuid4().hex[:10]}-dev"
     proc = subprocess.run(["bash", str(CLUSTER_SH), "namespace", name], capture_output=True, text=True,
                           check=False, timeout=120)  # fmt: skip
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    return name
+    yield name
+    cluster.kubectl("delete", "namespace", name, "--wait=false")
