@@ -20,7 +20,7 @@ from slipway.errors import ConfigError
 if TYPE_CHECKING:
     import dagger
 
-__all__ = ["KUBECONFIG_PATH", "TUNNEL_ALIAS", "KubeTarget", "kube_container"]
+__all__ = ["KUBECONFIG_PATH", "TUNNEL_ALIAS", "KubeTarget", "kube_container", "kubeconfig_server"]
 
 KUBECONFIG_PATH = "/run/secrets/slipway/kubeconfig"
 TUNNEL_ALIAS = "slipway-kube"
@@ -69,6 +69,27 @@ class KubeTarget:
             host = urlsplit(self.server).hostname or ""
             cmd += [f"--server={self.container_server}", f"--tls-server-name={host}"]
         return [*cmd, f"--namespace={self.namespace}", *args]
+
+
+def kubeconfig_server(text: str, where: str = "kubeconfig") -> str:
+    """The server URL of a kubeconfig's current context (never echoes the kubeconfig)."""
+    import yaml
+
+    try:
+        config = yaml.safe_load(text) or {}
+        contexts = {c["name"]: c["context"] for c in config.get("contexts") or []}
+        clusters = {c["name"]: c["cluster"] for c in config.get("clusters") or []}
+        context = contexts[config["current-context"]]
+        server = str(clusters[context["cluster"]]["server"])
+    except KeyError as exc:  # only a name: the kubeconfig's text is never quoted
+        msg = f"kube: {where} names no server for its current context (missing {exc})"
+        raise ConfigError(msg) from None
+    except (yaml.YAMLError, TypeError, AttributeError) as exc:  # YAML errors quote the text
+        msg = (
+            f"kube: {where} names no server for its current context (not a kubeconfig: {type(exc).__name__})"
+        )
+        raise ConfigError(msg) from None
+    return server
 
 
 def kube_container(target: KubeTarget, image: str) -> dagger.Container:
