@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install engine services test unit lint demo bench clean
+.PHONY: install engine services cluster test unit lint demo bench clean
 
 install: $(STAMP)
 
@@ -21,6 +21,11 @@ engine: install
 services: engine
 	@bash src/slipway/provision/gitea.sh build
 	@bash src/slipway/provision/gitea.sh up
+
+# The local Kubernetes API (etcd, kube-apiserver, controller-manager, scheduler, kwok) and Flux,
+# on 127.0.0.1; after the engine, whose registry gets the kubectl tool image.
+cluster: engine
+	@$(VENV)/bin/slipway cluster up
 
 unit: install
 	@$(PY) -m pytest -m "not engine" tests

@@ -27,6 +27,8 @@ DEFAULT_IMAGES: Mapping[str, str] = {
     "conftest": "openpolicyagent/conftest:v0.71.1",
     "trivy": "aquasec/trivy:0.74.0",
     "git": "alpine/git:2.47.2",
+    # kubectl for server-side dry-runs and deploys; the local image also holds helm.
+    "kubectl": "registry.k8s.io/kubectl:v1.37.2",
 }
 
 

@@ -7,13 +7,14 @@ import os
 import shutil
 import subprocess
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
+from slipway.kube.local_cluster import LocalCluster
 from slipway.refs import ImageRef
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -116,3 +117,51 @@ async def published_image(engine: object) -> ImageRef:
     ref = f"localhost:5000/slipway-examples/web-api:{tag}"
     ctr = dag.container().from_("localhost:5000/library/debian:bookworm").with_new_file("/id", tag)
     return parse_ref(await ctr.publish(ref))
+
+
+CLUSTER_SH = ROOT / "src" / "slipway" / "provision" / "cluster.sh"
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """The local cluster `make cluster` provisions, as the tests use it from the host."""
+
+    local: LocalCluster
+    up_output: str
+
+    def kubectl(
+        self, *args: str, deploy: bool = False, stdin: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        config = self.local.deploy_kubeconfig if deploy else self.local.kubeconfig
+        return subprocess.run(
+            [str(self.local.home / "bin" / "kubectl"), f"--kubeconfig={config}", *args],
+            input=stdin, capture_output=True, text=True, check=False, timeout=120,
+        )  # fmt: skip
+
+    def tokens(self) -> list[bytes]:
+        """Every bearer token the cluster accepts (to prove none of them leaks)."""
+        rows = (self.local.home / "pki" / "tokens.csv").read_text().splitlines()
+        return [row.split(",", 1)[0].encode() for row in rows if row]
+
+
+@pytest.fixture(scope="session")
+def cluster() -> Cluster:
+    """The real local cluster, brought up (warm: nothing rebuilt); without it: skip, FAIL under CI."""
+    proc = subprocess.run(["bash", str(CLUSTER_SH), "up"], capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        message = f"the local cluster could not start: {proc.stdout[-1500:]}{proc.stderr[-1500:]}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return Cluster(LocalCluster.from_env(), proc.stdout)
+
+
+@pytest.fixture
+def cluster_namespace(cluster: Cluster) -> Iterator[str]:
+    """A fresh namespace the deploy identity may deploy into (deleted afterwards)."""
+    name = f"t-{uuid.uuid4().hex[:10]}-dev"
+    proc = subprocess.run(["bash", str(CLUSTER_SH), "namespace", name], capture_output=True, text=True,
+                          check=False, timeout=120)  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    yield name
+    cluster.kubectl("delete", "namespace", name, "--wait=false")

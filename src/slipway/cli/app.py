@@ -8,6 +8,7 @@ import traceback
 import typer
 
 from slipway.cli import console
+from slipway.cli.cluster import cluster_app
 from slipway.cli.doctor import doctor
 from slipway.cli.engine import engine_app
 from slipway.cli.history import history
@@ -27,6 +28,7 @@ app.command()(doctor)
 app.command()(history)
 app.command()(init)
 app.command()(plan)
+app.add_typer(cluster_app, name="cluster")
 app.add_typer(engine_app, name="engine")
 app.add_typer(run_app, name="run")
 

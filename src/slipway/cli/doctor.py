@@ -1,4 +1,4 @@
-"""`slipway doctor`: is the engine, its version and the registry fit to run pipelines."""
+"""`slipway doctor`: is the engine, its version, the registry and the local cluster fit to run."""
 
 from __future__ import annotations
 
@@ -8,13 +8,16 @@ from slipway.cli.console import info, result
 
 
 def doctor() -> None:
-    """Check the engine, its version, the registry and the stage images; exit 1 on a problem."""
+    """Check the engine, its version, the registry, the stage images and the cluster; exit 1 on a problem."""
     from slipway.engine.health import run_checks
 
     checks = run_checks()
     for check in checks:
-        mark = "ok  " if check.ok else "FAIL"
+        mark = ("warn" if check.warning else "ok  ") if check.ok else "FAIL"
         result(f"{mark} {check.name}: {check.detail}")
+    for check in checks:
+        if check.warning:
+            info(f"warning: {check.name}: {check.detail} ({check.fix})")
     problems = [c for c in checks if not c.ok]
     for check in problems:
         info(f"error: {check.name}: {check.detail} ({check.fix})")

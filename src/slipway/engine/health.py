@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -12,17 +13,22 @@ import httpx
 
 from slipway.engine.settings import EngineSettings, sdk_version
 
-__all__ = ["Check", "run_checks"]
+__all__ = ["Check", "cluster_checks", "run_checks"]
 
 
 @dataclass(frozen=True)
 class Check:
-    """One health check's outcome; `fix` says what to do when it failed."""
+    """One health check's outcome; `fix` says what to do when it failed or warned.
+
+    A warning (`ok` and `warning`) is reported but is not a problem: something optional is
+    missing, such as a local cluster nobody asked for.
+    """
 
     name: str
     ok: bool
     detail: str
     fix: str = ""
+    warning: bool = False
 
 
 def _engine_container(settings: EngineSettings) -> Check:
@@ -96,9 +102,50 @@ def _stage_images(repos: list[str]) -> Check:
     return Check("stage images", ok=True, detail=f"present: {', '.join(wanted) or 'none needed'}")
 
 
-def run_checks(settings: EngineSettings | None = None) -> list[Check]:
-    """Run every check, in order, and return all outcomes (never raises for a failed check)."""
+def cluster_checks(required: bool) -> list[Check]:
+    """One check per part of the local cluster and one for its API server.
+
+    When no cluster is provisioned (or a part is down) and none is `required`, the lines are
+    warnings; when one is required (a cluster is configured), they are failures.
+    """
+    from slipway.kube.local_cluster import PARTS, LocalCluster
+
+    cluster = LocalCluster.from_env()
+    fix = "run `make cluster` or `slipway cluster up`"
+    if not cluster.provisioned():
+        detail = f"not provisioned (no {cluster.kubeconfig})"
+        return [Check("cluster", ok=not required, detail=detail, fix=fix, warning=not required)]
+    checks = []
+    for name in PARTS:
+        state = cluster.part_state(name)
+        if state.pid is not None:
+            checks.append(
+                Check(f"cluster {name}", ok=True, detail=f"running (pid {state.pid}, {state.rss_mib} MiB)")
+            )
+        else:
+            detail = "stopped" if state.built else "not built"
+            checks.append(
+                Check(f"cluster {name}", ok=not required, detail=detail, fix=fix, warning=not required)
+            )
+    why = cluster.api_ready()
+    if why:
+        checks.append(Check("cluster api", ok=not required, detail=why, fix=fix, warning=not required))
+    else:
+        checks.append(Check("cluster api", ok=True, detail=f"{cluster.server} ready"))
+    return checks
+
+
+def run_checks(
+    settings: EngineSettings | None = None, *, cluster_required: bool | None = None
+) -> list[Check]:
+    """Run every check, in order, and return all outcomes (never raises for a failed check).
+
+    `cluster_required` (default: SLIPWAY_CLUSTER_REQUIRED=1|true) turns a missing or stopped
+    local cluster from warnings into failures.
+    """
     settings = settings or EngineSettings.from_env()
+    if cluster_required is None:
+        cluster_required = os.environ.get("SLIPWAY_CLUSTER_REQUIRED", "").lower() in ("1", "true")
     cli_ok = settings.cli_bin.is_file()
     checks = [
         Check(
@@ -115,4 +162,5 @@ def run_checks(settings: EngineSettings | None = None) -> list[Check]:
     checks.append(registry)
     if registry.ok:
         checks.append(_stage_images(repos))
+    checks.extend(cluster_checks(cluster_required))
     return checks

@@ -82,12 +82,25 @@ declare -A TOOL_ENV=(
   [trivy]="TRIVY_CACHE_DIR=$SHARE/trivy TRIVY_SKIP_DB_UPDATE=true TRIVY_SKIP_JAVA_DB_UPDATE=true TRIVY_OFFLINE_SCAN=true TRIVY_SKIP_VERSION_CHECK=true TRIVY_DISABLE_TELEMETRY=true TRIVY_NO_PROGRESS=true"
 )
 
-tool_version() { cut -d= -f2 "$TOOLS/bin/.stamps/$1"; }
+# kubectl (with helm beside it: one image for everything that talks to an API server) comes
+# from the local cluster's build (cluster.sh build), when there is one.
+CLUSTER_BIN="$SLIPWAY_CACHE/cluster/bin"
+
+tool_version() {
+  case "$1" in
+    kubectl) awk '{sub(/^kubernetes=/, "", $1); print $1}' "$CLUSTER_BIN/.stamps/kubectl" ;;
+    *) cut -d= -f2 "$TOOLS/bin/.stamps/$1" ;;
+  esac
+}
 
 tool_context() { # TOOL DIR: lay out bin/ and share/ for the tool image
   local tool=$1 ctx=$2
   rm -rf "$ctx"; mkdir -p "$ctx/bin" "$ctx/share"
-  [ "$tool" = git ] || cp "$TOOLS/bin/$tool" "$ctx/bin/"
+  case "$tool" in
+    git) ;;
+    kubectl) cp "$CLUSTER_BIN/kubectl" "$TOOLS/bin/helm" "$ctx/bin/" ;;
+    *) cp "$TOOLS/bin/$tool" "$ctx/bin/" ;;
+  esac
   case "$tool" in
     kubeconform) cp -r "$TOOLS/k8s-schemas" "$ctx/share/k8s-schemas" ;;
     trivy) "$TOOLS/bin/trivydb-gen" -fixture "$TRIVY_FIXTURE" -out "$ctx/share/trivy" ;;
@@ -106,13 +119,16 @@ build_tool() { # REF INPUTS (TOOL from $CURRENT_TOOL)
   docker_build "$ctx/Dockerfile" "$ctx" "$1" "$2"
 }
 
+TOOL_NAMES=(helm kustomize kubeconform conftest trivy git)
+if [ -x "$CLUSTER_BIN/kubectl" ] && [ -f "$CLUSTER_BIN/.stamps/kubectl" ]; then TOOL_NAMES+=(kubectl); fi
 table="{"
-for CURRENT_TOOL in helm kustomize kubeconform conftest trivy git; do
+for CURRENT_TOOL in "${TOOL_NAMES[@]}"; do
   if [ "$CURRENT_TOOL" = git ]; then version="2.39-bookworm"; else version=$(tool_version "$CURRENT_TOOL"); fi
   inputs="$base_hash $CURRENT_TOOL=$version $(hash_of "$IMAGES_DIR/tool.Dockerfile") ${TOOL_ENV[$CURRENT_TOOL]:-}"
   case "$CURRENT_TOOL" in
     trivy) inputs="$inputs $(hash_of "$TRIVY_FIXTURE" "$TOOLS/bin/.stamps/trivydb-gen")" ;;
     kubeconform) inputs="$inputs $(cat "$TOOLS/bin/.stamps/k8s-schemas")" ;;
+    kubectl) inputs="$inputs $(cat "$TOOLS/bin/.stamps/helm")" ;;
   esac
   publish "tool-$CURRENT_TOOL" "slipway-tools/$CURRENT_TOOL" "$version" \
     "$(echo "$inputs" | sha256sum | cut -c1-16)" build_tool
