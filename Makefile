@@ -30,7 +30,7 @@ cluster: engine
 unit: install
 	@$(PY) -m pytest -m "not engine" tests
 
-test: services
+test: services cluster
 	@$(PY) -m pytest -m "not disruptive" tests
 	@$(PY) -m pytest -m disruptive tests
 

@@ -7,7 +7,7 @@ import pytest
 from conftest import Cluster
 from slipway.engine.settings import EngineSettings
 from slipway.kube.target import kube_container
-from slipway.toolchain import ToolImages
+from slipway.tool_images import ToolImages
 
 pytestmark = pytest.mark.engine
 

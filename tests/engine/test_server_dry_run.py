@@ -12,7 +12,7 @@ from conftest import Cluster
 from slipway.engine.settings import EngineSettings
 from slipway.errors import StageError
 from slipway.stages.dry_run import DryRunConfig, DryRunResult, server_dry_run
-from slipway.toolchain import ToolImages
+from slipway.tool_images import ToolImages
 
 pytestmark = pytest.mark.engine
 
