@@ -1,4 +1,4 @@
-"""`slipway doctor`: is the engine, its version and the registry fit to run pipelines."""
+"""`slipway doctor`: is the engine, its version, its SDKs and the registry fit to run pipelines."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from slipway.cli.console import info, result
 
 
 def doctor() -> None:
-    """Check the engine, its version, the registry and the stage images; exit 1 on a problem."""
+    """Check the engine, its version and SDKs, the registry and the stage images; exit 1 on a problem."""
     from slipway.engine.health import run_checks
 
     checks = run_checks()
