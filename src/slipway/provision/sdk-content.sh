@@ -136,9 +136,10 @@ prefill_modcache() {
 build_go_image() {
   go_toolchain_copy "$GO_DIR/ctx/go"
   cp "$PROVISION_DIR/sdk/go-sdk.Dockerfile" "$GO_DIR/ctx/Dockerfile"
+  rm -rf "$GO_DIR/ctx/sdkgo"; cp -r "$DAGGER_SRC/sdk/go" "$GO_DIR/ctx/sdkgo"
   docker build --network host --build-arg "BASE_IMAGE=$BASE_IMAGE" --label "slipway.inputs=$1" \
     -t "$GO_SDK_IMAGE" "$GO_DIR/ctx"
-  rm -rf "$GO_DIR/ctx/go"
+  rm -rf "$GO_DIR/ctx/go" "$GO_DIR/ctx/sdkgo"
 }
 
 pack_go_image() {
