@@ -1,4 +1,4 @@
-"""`slipway doctor`: is the engine, its version, the registry and the local cluster fit to run."""
+"""`slipway doctor`: is the engine (version, SDKs), the registry and the local cluster fit to run."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from slipway.cli.console import info, result
 
 
 def doctor() -> None:
-    """Check the engine, its version, the registry, the stage images and the cluster; exit 1 on a problem."""
+    """Check the engine, its version and SDKs, the registry, the stage images and the cluster."""
     from slipway.engine.health import run_checks
 
     checks = run_checks()

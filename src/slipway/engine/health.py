@@ -13,7 +13,11 @@ import httpx
 
 from slipway.engine.settings import EngineSettings, sdk_version
 
-__all__ = ["Check", "cluster_checks", "run_checks"]
+__all__ = ["SDK_DIGEST_VARS", "Check", "builtin_sdk_problems", "cluster_checks", "run_checks"]
+
+# The engine loads its built-in SDKs (an OCI image each) by manifest digest from this store.
+SDK_DIGEST_VARS = {"go": "DAGGER_GO_SDK_MANIFEST_DIGEST", "python": "DAGGER_PYTHON_SDK_MANIFEST_DIGEST"}
+SDK_CONTENT_DIR = "/usr/local/share/dagger/content/blobs/sha256"
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,62 @@ def _engine_container(settings: EngineSettings) -> Check:
             fix="run `make engine`",
         )
     return Check(name, ok=True, detail=f"{settings.engine_name} running")
+
+
+def _docker(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["docker", *args], capture_output=True, text=True, check=False, timeout=60)
+
+
+def builtin_sdk_problems(
+    env: dict[str, str], blobs: set[str], manifests: dict[str, str | None]
+) -> dict[str, str]:
+    """What is wrong with each built-in SDK, by SDK name (no entry: fine).
+
+    `env` is the engine's environment, `blobs` the blob file names in its content store,
+    `manifests` the manifest JSON read for each digest (None when unreadable).
+    """
+    problems: dict[str, str] = {}
+    for sdk, var in SDK_DIGEST_VARS.items():
+        digest = env.get(var, "")
+        if not digest:
+            problems[sdk] = f"{var} is not set"
+            continue
+        algo, _, hexdigest = digest.partition(":")
+        if algo != "sha256" or hexdigest not in blobs:
+            problems[sdk] = f"manifest {digest} not in the content store"
+            continue
+        try:
+            manifest = json.loads(manifests.get(digest) or "")
+            wanted = [manifest["config"]["digest"]] + [layer["digest"] for layer in manifest["layers"]]
+        except (ValueError, KeyError, TypeError):
+            problems[sdk] = f"{digest} is not an image manifest"
+            continue
+        missing = [d for d in wanted if d.partition(":")[2] not in blobs]
+        if missing:
+            problems[sdk] = f"blobs missing: {', '.join(missing)}"
+    return problems
+
+
+def _builtin_sdks(settings: EngineSettings) -> Check:
+    name = "built-in sdks"
+    proc = _docker("inspect", "-f", "{{json .Config.Env}}", settings.engine_name)
+    if proc.returncode != 0:
+        return Check(name, ok=False, detail=proc.stderr.strip(), fix="run `make engine`")
+    env = dict(item.partition("=")[::2] for item in json.loads(proc.stdout or "[]"))
+    listing = _docker("exec", settings.engine_name, "ls", SDK_CONTENT_DIR)
+    blobs = set(listing.stdout.split()) if listing.returncode == 0 else set()
+    manifests: dict[str, str | None] = {}
+    for var in SDK_DIGEST_VARS.values():
+        digest = env.get(var, "")
+        if digest.startswith("sha256:") and digest[7:] in blobs:
+            cat = _docker("exec", settings.engine_name, "cat", f"{SDK_CONTENT_DIR}/{digest[7:]}")
+            manifests[digest] = cat.stdout if cat.returncode == 0 else None
+    problems = builtin_sdk_problems(env, blobs, manifests)
+    if problems:
+        detail = "; ".join(f"{sdk}: {why}" for sdk, why in problems.items())
+        return Check(name, ok=False, detail=detail, fix="rebuild the engine image with `make engine`")
+    present = ", ".join(f"{sdk} {env[var][:19]}" for sdk, var in SDK_DIGEST_VARS.items())
+    return Check(name, ok=True, detail=present)
 
 
 async def _engine_version(settings: EngineSettings) -> Check:
@@ -158,6 +218,7 @@ def run_checks(
     ]
     if all(c.ok for c in checks):
         checks.append(anyio.run(_engine_version, settings))
+        checks.append(_builtin_sdks(settings))
     registry, repos = _registry(settings)
     checks.append(registry)
     if registry.ok:

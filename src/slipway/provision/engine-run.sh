@@ -27,6 +27,9 @@ start_engine() {
   # Without CAP_SYS_RESOURCE the container may not raise nofile past dockerd's own hard limit.
   local nofile
   nofile=$(awk '/Max open files/ {print $5}' "/proc/$(pgrep -xo dockerd)/limits" 2>/dev/null || echo 1048576)
+  # Go modules built by the engine's Go SDK fetch through the host's module proxy.
+  local goproxy
+  goproxy=$(go env GOPROXY)
   local ca_mount=()
   [ -d "$CA_DIR" ] && ca_mount=(-v "$CA_DIR:/usr/local/share/ca-certificates:ro")
   # --privileged fails on hosts whose bounding set lacks CAP_SYS_RESOURCE: grant the rest.
@@ -37,7 +40,8 @@ start_engine() {
     --security-opt systempaths=unconfined --device-cgroup-rule 'a *:* rwm' \
     --cgroupns host -v /sys/fs/cgroup:/sys/fs/cgroup:rw \
     --sysctl net.ipv4.ip_forward=1 --ulimit "nofile=$nofile:$nofile" \
-    -v slipway-engine-state:/var/lib/dagger -v slipway-registry-data:/var/lib/registry \
+    -e "_DAGGER_ENGINE_SYSTEMENV_GOPROXY=$goproxy" \
+    -v "$ENGINE_STATE_VOLUME:/var/lib/dagger" -v "$REGISTRY_VOLUME:/var/lib/registry" \
     "${ca_mount[@]}" "$ENGINE_IMAGE" >/dev/null
 }
 

@@ -6,12 +6,18 @@ DAGGER_VERSION="${DAGGER_VERSION:-0.19.10}"
 SLIPWAY_CACHE="${SLIPWAY_CACHE:-$HOME/.cache/slipway}"
 SLIPWAY_LOGS="${SLIPWAY_LOGS:-$SLIPWAY_CACHE/logs}"
 ENGINE_NAME="${SLIPWAY_ENGINE_NAME:-slipway-engine}"
-ENGINE_IMAGE="slipway/dagger-engine:v${DAGGER_VERSION}"
+ENGINE_IMAGE="${SLIPWAY_ENGINE_IMAGE:-slipway/dagger-engine:v${DAGGER_VERSION}}"
+ENGINE_STATE_VOLUME="${SLIPWAY_ENGINE_VOLUME:-slipway-engine-state}"
+REGISTRY_VOLUME="${SLIPWAY_REGISTRY_VOLUME:-slipway-registry-data}"
 BASE_IMAGE="slipway/debian:bookworm"
 REGISTRY_NAME="${SLIPWAY_REGISTRY_NAME:-slipway-registry}"
 REGISTRY_PORT="${SLIPWAY_REGISTRY_PORT:-5000}"
 REGISTRY_ADDR="127.0.0.1:${REGISTRY_PORT}"
 BIN_DIR="$SLIPWAY_CACHE/dagger/v${DAGGER_VERSION}/bin"
+DAGGER_SRC="$SLIPWAY_CACHE/dagger/v${DAGGER_VERSION}/src"
+# Built-in SDK content (Go SDK image, Python SDK runtime) for the engine image.
+SDK_DIR="$SLIPWAY_CACHE/sdk/v${DAGGER_VERSION}"
+GO_VERSION="${GO_VERSION:-1.26.8}"
 PROVISION_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 mkdir -p "$SLIPWAY_LOGS"
 
@@ -65,6 +71,46 @@ module_dir() {
     printf '%s\n' "$json" >"$MODINFO/${1//\//_}.json"
   fi
   echo "$dir"
+}
+
+# go_toolchain_copy DST: the Go toolchain $GO_VERSION (linux-amd64) from the module proxy,
+# as a writable, runnable copy in DST.
+go_toolchain_copy() {
+  local dir
+  dir=$(cd "$SLIPWAY_CACHE" && GOFLAGS=-mod=mod go mod download -json "golang.org/toolchain@v0.0.1-go$GO_VERSION.linux-amd64" \
+        | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(d["Error"]) if "Error" in d else print(d["Dir"])')
+  rm -rf "$1"; mkdir -p "$(dirname "$1")"; cp -r "$dir" "$1"; chmod -R u+w "$1"
+  # Module zips carry no mode bits; the go command marks a toolchain's binaries itself.
+  chmod +x "$1"/bin/* "$1"/pkg/tool/*/*
+}
+
+hash_of() { cat "$@" | sha256sum | cut -c1-16; }
+
+# --- images in the embedded registry (stage-images.sh, sdk-images.sh) ---
+manifest_digest() { # repo tag -> the registry's digest for it, or nothing
+  curl -fsSI "http://$REGISTRY_ADDR/v2/$1/manifests/$2" \
+    -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' 2>/dev/null \
+    | awk 'tolower($1)=="docker-content-digest:" {print $2}' | tr -d '\r'
+}
+
+# publish NAME REPO TAG INPUTS_HASH BUILD_FUNC: build (if the registry's copy is stale) and push.
+publish() {
+  local name=$1 repo=$2 tag=$3 want=$4 build=$5
+  local ref="$REGISTRY_ADDR/$repo:$tag"
+  local have
+  have=$(docker image inspect -f '{{ index .Config.Labels "slipway.inputs" }}' "$ref" 2>/dev/null || true)
+  if [ "$have" = "$want" ] && [ -n "$(manifest_digest "$repo" "$tag")" ]; then
+    echo "==> image $repo:$tag: up to date"
+    return 0
+  fi
+  step "image-$name" "$build" "$ref" "$want"
+  step "push-$name" docker push "$ref"
+}
+
+docker_build() { # DOCKERFILE CONTEXT REF INPUTS [extra args]
+  local file=$1 ctx=$2 ref=$3 want=$4; shift 4
+  docker build --network host -f "$file" --build-arg "BASE_IMAGE=$BASE_IMAGE" \
+    --label "slipway.inputs=$want" "$@" -t "$ref" "$ctx"
 }
 
 # writable_copy SRC DST: a fresh, writable copy of a (read-only) module directory.

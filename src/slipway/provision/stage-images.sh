@@ -4,40 +4,11 @@
 # slipway-tools/. Each image is rebuilt only when its inputs change.
 source "$(dirname "$0")/lib.sh"
 
-GO_VERSION="${GO_VERSION:-1.26.8}"
 NODE_VERSION="${NODE_VERSION:-20.20.2}"
 NPM_VERSION="${NPM_VERSION:-10.9.4}"
 CTX_ROOT="$SLIPWAY_CACHE/images"
 IMAGES_DIR="$PROVISION_DIR/images"
 mkdir -p "$CTX_ROOT"
-
-manifest_digest() { # repo tag -> the registry's digest for it, or nothing
-  curl -fsSI "http://$REGISTRY_ADDR/v2/$1/manifests/$2" \
-    -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' 2>/dev/null \
-    | awk 'tolower($1)=="docker-content-digest:" {print $2}' | tr -d '\r'
-}
-
-# publish NAME REPO TAG INPUTS_HASH BUILD_FUNC: build (if the registry's copy is stale) and push.
-publish() {
-  local name=$1 repo=$2 tag=$3 want=$4 build=$5
-  local ref="$REGISTRY_ADDR/$repo:$tag"
-  local have
-  have=$(docker image inspect -f '{{ index .Config.Labels "slipway.inputs" }}' "$ref" 2>/dev/null || true)
-  if [ "$have" = "$want" ] && [ -n "$(manifest_digest "$repo" "$tag")" ]; then
-    echo "==> image $repo:$tag: up to date"
-    return 0
-  fi
-  step "image-$name" "$build" "$ref" "$want"
-  step "push-$name" docker push "$ref"
-}
-
-docker_build() { # DOCKERFILE CONTEXT REF INPUTS [extra args]
-  local file=$1 ctx=$2 ref=$3 want=$4; shift 4
-  docker build --network host -f "$file" --build-arg "BASE_IMAGE=$BASE_IMAGE" \
-    --label "slipway.inputs=$want" "$@" -t "$ref" "$ctx"
-}
-
-hash_of() { cat "$@" | sha256sum | cut -c1-16; }
 
 build_slim() {
   docker tag "$BASE_IMAGE" "$1"
@@ -45,12 +16,9 @@ build_slim() {
 }
 
 build_golang() {
-  local ctx="$CTX_ROOT/golang" dir
-  dir=$(cd "$CTX_ROOT" && GOFLAGS=-mod=mod go mod download -json "golang.org/toolchain@v0.0.1-go$GO_VERSION.linux-amd64" \
-        | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(d["Error"]) if "Error" in d else print(d["Dir"])')
-  rm -rf "$ctx"; mkdir -p "$ctx"; cp -r "$dir" "$ctx/go"; chmod -R u+w "$ctx/go"
-  # Module zips carry no mode bits; the go command marks a toolchain's binaries itself.
-  chmod +x "$ctx"/go/bin/* "$ctx"/go/pkg/tool/*/*
+  local ctx="$CTX_ROOT/golang"
+  rm -rf "$ctx"; mkdir -p "$ctx"
+  go_toolchain_copy "$ctx/go"
   sed "s/GO_VERSION_PLACEHOLDER/$GO_VERSION/" "$IMAGES_DIR/golang.Dockerfile" >"$ctx/Dockerfile"
   docker_build "$ctx/Dockerfile" "$ctx" "$1" "$2"
 }
