@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Forge, GitopsRepo
+from conftest import Forge, GitopsRepo, app_source
 from slipway.engine.settings import EngineSettings
 
 pytestmark = pytest.mark.engine
@@ -26,7 +26,14 @@ def test_token_appears_nowhere(
     log = tmp_path / "engine.log"
     env = {**os.environ, "SLIPWAY_ENGINE_LOG": str(log), forge.token_env: forge.token}
     image = "localhost:5000/slipway-examples/web-api:" + "e" * 40
-    common = ["--repo", gitops_repo.url, "--token", f"env:{forge.token_env}", "--app", "web-api"]
+    common = [
+        "--repo",
+        gitops_repo.url,
+        "--token",
+        f"env:{forge.token_env}",
+        "--source",
+        str(app_source(tmp_path)),
+    ]
     runs = [
         _slipway(["run", "promote", "--env", "dev", "--image", image, *common], env),
         _slipway(["run", "promote", "--env", "staging", "--image", image, "--direct-push", *common], env),
@@ -44,13 +51,19 @@ def test_token_appears_nowhere(
                 "http://127.0.0.1:9/slipway/none.git",
                 "--token",
                 f"env:{forge.token_env}",
-                "--app",
-                "web-api",
+                "--source",
+                str(app_source(tmp_path)),
             ],
             env,
         ),
     ]
-    assert [r.returncode for r in runs] == [0, 0, 0, 1], [r.stderr[-500:] for r in runs]
+    # The token inside the URL: refused before anything runs, and never echoed.
+    in_url = gitops_repo.url.replace("http://", f"http://slipway:{forge.token}@")
+    runs.append(_slipway(["history", "--env", "dev", "--repo", in_url, "--token", f"env:{forge.token_env}",
+                          "--source", str(app_source(tmp_path))], env))  # fmt: skip
+    assert [r.returncode for r in runs] == [0, 0, 0, 1, 2], [r.stderr[-500:] for r in runs]
+    assert "carries credentials" in runs[4].stderr
+    assert log.stat().st_mode & 0o777 == 0o600, "the engine session log must be private"
     assert "PR: " in runs[0].stdout and "could not reach" in runs[3].stderr
 
     mirror = tmp_path / "mirror.git"
