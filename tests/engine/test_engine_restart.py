@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,13 @@ def _cli(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
 def test_engine_killed_mid_graph_then_rerun_converges(
     forge: Forge, gitops_repo: GitopsRepo, tmp_path: Path
 ) -> None:
-    app, repo_path = make_app(tmp_path, "web-api")
+    # A test that takes a while (and is new to Go's test cache) keeps the graph busy when the engine dies.
+    slow = (
+        "package server\n\nimport (\n\t\"testing\"\n\t\"time\"\n)\n\n"
+        "func TestSlowForRestart(t *testing.T) {\n"
+        f'\tt.Log("{uuid.uuid4().hex}")\n\ttime.Sleep(25 * time.Second)\n}}\n'
+    )
+    app, repo_path = make_app(tmp_path, "web-api", {"internal/server/slow_test.go": lambda _: slow})
     env = {**os.environ, forge.token_env: forge.token}
     args = ["run", "build-and-propose", "--source", str(app), "--repo", gitops_repo.url,
             "--token", f"env:{forge.token_env}"]  # fmt: skip
@@ -38,9 +45,10 @@ def test_engine_killed_mid_graph_then_rerun_converges(
     seen = []
     for line in first.stderr:
         seen.append(line)
-        if "running" in line and ("test" in line or "build" in line):
+        if line.split() == ["...", "test"]:  # the test stage has started
             break
-    time.sleep(2)
+    assert seen and seen[-1].split() == ["...", "test"], "".join(seen)[-2000:]
+    time.sleep(5)
     subprocess.run(["docker", "kill", engine_name], check=True, capture_output=True)
     try:
         rest = first.communicate(timeout=600)[1]

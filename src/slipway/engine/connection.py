@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TextIO
 
+from slipway.engine.session_watch import SessionWatch
 from slipway.engine.settings import EngineSettings
 from slipway.errors import EngineError
 
@@ -57,21 +58,35 @@ async def engine_connection(log_output: TextIO | None = None) -> AsyncIterator[N
         )
     import dagger
 
-    async with contextlib.AsyncExitStack() as stack:
-        if log_output is None:
-            # Always give the session's stderr somewhere to go: an undrained pipe fills up
-            # and the CLI then never exits when the connection closes.
-            log_path = Path(os.environ.get("SLIPWAY_ENGINE_LOG") or settings.logs_dir / "engine-session.log")
-            log_output = stack.enter_context(private_log(log_path))
-        try:
-            await stack.enter_async_context(dagger.connection(dagger.Config(log_output=log_output)))
-        except (dagger.DaggerError, OSError) as exc:
+    watch = SessionWatch()
+    try:
+        async with contextlib.AsyncExitStack() as stack:
+            if log_output is None:
+                # Always give the session's stderr somewhere to go: an undrained pipe fills up
+                # and the CLI then never exits when the connection closes.
+                log_path = Path(
+                    os.environ.get("SLIPWAY_ENGINE_LOG") or settings.logs_dir / "engine-session.log"
+                )
+                log_output = stack.enter_context(private_log(log_path))
+            try:
+                await stack.enter_async_context(dagger.connection(dagger.Config(log_output=log_output)))
+            except (dagger.DaggerError, OSError) as exc:
+                raise EngineError(
+                    f"could not connect to {os.environ['_EXPERIMENTAL_DAGGER_RUNNER_HOST']}: "
+                    f"{exc} (run `slipway doctor`)"
+                ) from exc
+            stack.callback(watch.start)  # runs before the SDK starts waiting for the session to end
+            _Open.depth = 1
+            try:
+                yield
+            finally:
+                _Open.depth = 0
+    except dagger.DaggerError as exc:
+        if watch.killed:
             raise EngineError(
-                f"could not connect to {os.environ['_EXPERIMENTAL_DAGGER_RUNNER_HOST']}: "
-                f"{exc} (run `slipway doctor`)"
+                "could not finish: the engine stopped during the run and nothing after that point "
+                "happened (start it with `slipway engine up`, then rerun the same command)"
             ) from exc
-        _Open.depth = 1
-        try:
-            yield
-        finally:
-            _Open.depth = 0
+        raise
+    finally:
+        watch.stop()
