@@ -30,7 +30,7 @@ def test_engine_killed_mid_graph_then_rerun_converges(
 ) -> None:
     # A test that takes a while (and is new to Go's test cache) keeps the graph busy when the engine dies.
     slow = (
-        "package server\n\nimport (\n\t\"testing\"\n\t\"time\"\n)\n\n"
+        'package server\n\nimport (\n\t"testing"\n\t"time"\n)\n\n'
         "func TestSlowForRestart(t *testing.T) {\n"
         f'\tt.Log("{uuid.uuid4().hex}")\n\ttime.Sleep(25 * time.Second)\n}}\n'
     )
