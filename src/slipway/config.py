@@ -88,6 +88,8 @@ SCHEMA = Record(
                     ),
                     "tag_key": Field(str, default="image.tag"),
                     "digest_key": Field(str, default="image.digest"),
+                    "repository_key": Field(str, default=""),
+                    "supersede": Field(bool, default=True),
                 }
             ),
         ),
@@ -132,11 +134,18 @@ class ScanConfig:
 
 @dataclass(frozen=True)
 class GitopsConfig:
-    """Where an environment's image reference lives in the GitOps repository."""
+    """Where an environment's image reference lives in the GitOps repository, and PR policy.
+
+    With `repository_key` set, promotions write the image's repository there too (so another
+    repository may be promoted); without it, only the app's own repository is accepted.
+    `supersede` closes older open promotion PRs of the same app and environment.
+    """
 
     values_path: str
     tag_key: str
     digest_key: str
+    repository_key: str = ""
+    supersede: bool = True
 
 
 @dataclass(frozen=True)
@@ -216,7 +225,13 @@ def _build(v: dict[str, Any], path: Path) -> AppConfig:
         environments=tuple(Environment(e["name"], e["protected"]) for e in v["environments"]),
         scan=ScanConfig(tuple(scan["severities"]), scan["ignore_file"]),
         policy_dir=v["policy"]["dir"],
-        gitops=GitopsConfig(gitops["values_path"], gitops["tag_key"], gitops["digest_key"]),
+        gitops=GitopsConfig(
+            gitops["values_path"],
+            gitops["tag_key"],
+            gitops["digest_key"],
+            gitops["repository_key"],
+            gitops["supersede"],
+        ),
         tools=v["tools"],
         source=path,
     )

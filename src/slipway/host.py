@@ -156,6 +156,7 @@ class AppTarget:
     repository: str
     tools: dict[str, str]
     config: AppConfig | None
+    supersede: bool = True
 
     def values_path(self, env: str) -> str:
         """The values file of `env` in the GitOps repository."""
@@ -174,7 +175,7 @@ def app_target(config: AppConfig | None, app: str, env: str) -> AppTarget:
         g = config.gitops
         return AppTarget(
             config.app, env, config.environment(env).protected, g.values_path, g.tag_key,
-            g.digest_key, "", config.repository, dict(config.tools), config,
+            g.digest_key, g.repository_key, config.repository, dict(config.tools), config, g.supersede,
         )  # fmt: skip
     if not app:
         msg = "promote: pass --source APP_DIR (with slipway.yaml) or --app NAME"
@@ -251,7 +252,7 @@ async def promote_env(
         forge_token=gitops.token, values_path=target.values_path(target.env), tag_key=target.tag_key,
         digest_key=target.digest_key, repository_key=target.repository_key,
         repository=target.repository, direct_push=direct_push, forge_kind=gitops.forge,
-        source=source_revision, evidence=evidence,
+        source=source_revision, evidence=evidence, supersede=target.supersede,
     )  # fmt: skip
     return await promote(request)
 

@@ -192,3 +192,33 @@ async def test_a_symlinked_values_file_is_refused(
             )
         )
     assert forge.git(checkout, "ls-remote", "origin") == refs
+
+
+async def test_repository_key_lets_another_repository_be_promoted_and_written(
+    engine: object, forge: Forge, gitops_repo: GitopsRepo, tmp_path: Path
+) -> None:
+    source = app_source(tmp_path, edit=lambda t: t.replace(
+        "  digest_key: image.digest\n", "  digest_key: image.digest\n  repository_key: image.repository\n"))  # fmt: skip
+    other = f"localhost:5000/other-team/web-api:{SHA_A}"
+    landed = await run_promote(
+        PromoteOptions(
+            GitopsOptions(gitops_repo.url, forge.token), "dev", source=source, image=other, direct_push=True
+        )  # fmt: skip
+    )
+    assert landed.status == "landed"
+    text = (gitops_repo.pull(forge) / VALUES.format(env="dev")).read_text()
+    assert "localhost:5000/other-team/web-api" in text and SHA_A in text
+
+
+async def test_supersede_can_be_switched_off(
+    engine: object, forge: Forge, gitops_repo: GitopsRepo, tmp_path: Path
+) -> None:
+    source = app_source(tmp_path, edit=lambda t: t.replace(
+        "  digest_key: image.digest\n", "  digest_key: image.digest\n  supersede: false\n"))  # fmt: skip
+    gitops = GitopsOptions(gitops_repo.url, forge.token)
+    first = await run_promote(PromoteOptions(gitops, "dev", source=source, image=f"{REPO}:{SHA_A}"))
+    second = await run_promote(PromoteOptions(gitops, "dev", source=source, image=f"{REPO}:{SHA_B}"))
+    assert second.superseded == ()
+    assert first.pull_request and second.pull_request
+    open_numbers = {p["number"] for p in _open_pulls(forge, gitops_repo)}
+    assert open_numbers == {first.pull_request.number, second.pull_request.number}

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from slipway.config import load_config
+from slipway.config import load_config, parse_config
 from slipway.errors import ConfigError
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -210,3 +210,17 @@ def test_echoed_values_are_escaped_and_short(tmp_path: Path, edit: tuple[str, st
     problems = _problems(tmp_path, text)
     assert problems[0].startswith(problem)
     assert all(p.isprintable() and len(p) < 200 for p in problems)
+
+
+def test_gitops_pr_policy_keys(tmp_path: Path) -> None:
+    """`gitops.repository_key` and `gitops.supersede` are read; their defaults keep the strict rules."""
+    text = (EXAMPLES / "web-api" / "slipway.yaml").read_text()
+    path = tmp_path / "slipway.yaml"
+    defaults = parse_config(text, path).gitops
+    assert (defaults.repository_key, defaults.supersede) == ("", True)
+    changed = text.replace("  digest_key: image.digest\n",
+                           "  digest_key: image.digest\n  repository_key: image.repository\n  supersede: false\n")  # fmt: skip
+    got = parse_config(changed, path).gitops
+    assert (got.repository_key, got.supersede) == ("image.repository", False)
+    with pytest.raises(ConfigError, match=r"gitops.supersede: must be true or false"):
+        parse_config(changed.replace("supersede: false", "supersede: sometimes"), path)

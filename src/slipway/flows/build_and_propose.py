@@ -84,9 +84,11 @@ async def build_and_propose(
             values_path=planned.values_path,
             tag_key=cfg.gitops.tag_key,
             digest_key=cfg.gitops.digest_key,
+            repository_key=cfg.gitops.repository_key,
             repository=cfg.repository,
             forge_kind=target.forge_kind,
             source=req.revision,
+            supersede=cfg.gitops.supersede,
             evidence=evidence_markdown(graph, planned.manifests_diff),
         )
     )
