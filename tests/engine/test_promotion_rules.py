@@ -203,7 +203,7 @@ async def test_repository_key_lets_another_repository_be_promoted_and_written(
     landed = await run_promote(
         PromoteOptions(
             GitopsOptions(gitops_repo.url, forge.token), "dev", source=source, image=other, direct_push=True
-        )  # fmt: skip
+        )
     )
     assert landed.status == "landed"
     text = (gitops_repo.pull(forge) / VALUES.format(env="dev")).read_text()
