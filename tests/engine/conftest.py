@@ -45,15 +45,21 @@ class Forge:
         return proc.stdout
 
 
-@pytest.fixture(scope="session")
-def forge() -> Forge:
-    """The real Gitea the project provisions (started here when it is not running)."""
-    proc = subprocess.run(["bash", str(GITEA_SH), "up"], capture_output=True, text=True, check=False)
+def start_service(script: Path, what: str) -> subprocess.CompletedProcess[str]:
+    """`script up`; when it fails: skip locally, FAIL under CI=true (where everything must run)."""
+    proc = subprocess.run(["bash", str(script), "up"], capture_output=True, text=True, check=False)
     if proc.returncode != 0:
-        message = f"gitea could not start: {proc.stdout[-1000:]}{proc.stderr[-1000:]}"
+        message = f"{what} could not start: {proc.stdout[-1500:]}{proc.stderr[-1500:]}"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
+    return proc
+
+
+@pytest.fixture(scope="session")
+def forge() -> Forge:
+    """The real Gitea the project provisions (started here when it is not running)."""
+    start_service(GITEA_SH, "gitea")
     cache = Path(os.environ.get("SLIPWAY_CACHE", Path.home() / ".cache" / "slipway"))
     port = os.environ.get("SLIPWAY_GITEA_PORT", "3000")
     forge = Forge(f"http://127.0.0.1:{port}", (cache / "gitea" / "token").read_text().strip())
@@ -147,12 +153,7 @@ class Cluster:
 @pytest.fixture(scope="session")
 def cluster() -> Cluster:
     """The real local cluster, brought up (warm: nothing rebuilt); without it: skip, FAIL under CI."""
-    proc = subprocess.run(["bash", str(CLUSTER_SH), "up"], capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        message = f"the local cluster could not start: {proc.stdout[-1500:]}{proc.stderr[-1500:]}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+    proc = start_service(CLUSTER_SH, "the local cluster")
     return Cluster(LocalCluster.from_env(), proc.stdout)
 
 

@@ -5,29 +5,25 @@ The engine name points nowhere, so anything that got as far as connecting would 
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from apps import make_app
+from slipway_cli import slipway
 
 REPO = "http://127.0.0.1:3000/slipway/gitops.git"
 IMAGE = "localhost:5000/slipway-examples/web-api:" + "a" * 40
 
 
 def _slipway(*args: str, token: str = "tok") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SLIPWAY_ENGINE_NAME": "slipway-no-such-engine", "T": token}
-    return subprocess.run(
-        [sys.executable, "-m", "slipway.cli.app", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-        timeout=60,
-    )
+    return slipway(*args, env={"T": token}, timeout=60)
+
+
+def _promote(*args: str) -> str:
+    """The one error line of `slipway run promote ARGS` against the test repository."""
+    return _one_error_line(_slipway("run", "promote", *args, "--repo", REPO, "--token", "env:T"))
 
 
 def _one_error_line(proc: subprocess.CompletedProcess[str]) -> str:
@@ -52,22 +48,7 @@ def test_env_spellings_are_refused(env: str) -> None:
     "app", ["web-api$(git push -q origin HEAD:refs/heads/pwned-app >&2)", "web-api;id", "`id`", "-rf", "Web"]
 )
 def test_app_names_are_refused(app: str) -> None:
-    line = _one_error_line(
-        _slipway(
-            "run",
-            "promote",
-            "--app",
-            app,
-            "--env",
-            "dev",
-            "--image",
-            IMAGE,
-            "--repo",
-            REPO,
-            "--token",
-            "env:T",
-        )
-    )
+    line = _promote("--app", app, "--env", "dev", "--image", IMAGE)
     assert "--app: app" in line and "is not a valid name" in line
 
 
@@ -75,107 +56,29 @@ def test_app_names_are_refused(app: str) -> None:
     "base", ["main$(git push -q origin HEAD:refs/heads/pwned-base >&2)", "-main", "ma..in", "main;id", "a b"]
 )
 def test_base_branches_are_refused(base: str) -> None:
-    line = _one_error_line(
-        _slipway(
-            "run",
-            "promote",
-            "--app",
-            "web-api",
-            "--env",
-            "dev",
-            "--image",
-            IMAGE,
-            "--repo",
-            REPO,
-            "--token",
-            "env:T",
-            "--base",
-            base,
-        )
-    )
+    line = _promote("--app", "web-api", "--env", "dev", "--image", IMAGE, "--base", base)
     assert "--base:" in line and "is not a valid branch name" in line
 
 
 def test_unprotected_is_never_assumed_without_a_config() -> None:
     """No --source: dev is not known to be unprotected, so it gets the protected rules."""
-    line = _one_error_line(
-        _slipway(
-            "run",
-            "promote",
-            "--app",
-            "web-api",
-            "--env",
-            "dev",
-            "--image",
-            IMAGE,
-            "--direct-push",
-            "--repo",
-            REPO,
-            "--token",
-            "env:T",
-        )
-    )
+    line = _promote("--app", "web-api", "--env", "dev", "--image", IMAGE, "--direct-push")
     assert "'dev' is protected (or not declared unprotected in slipway.yaml)" in line
-    mutable = _one_error_line(
-        _slipway(
-            "run",
-            "promote",
-            "--app",
-            "web-api",
-            "--env",
-            "dev",
-            "--image",
-            "localhost:5000/slipway-examples/web-api:v1",
-            "--repo",
-            REPO,
-            "--token",
-            "env:T",
-        )
+    mutable = _promote(
+        "--app", "web-api", "--env", "dev", "--image", "localhost:5000/slipway-examples/web-api:v1"
     )
     assert "the tag is mutable" in mutable
 
 
 def test_app_must_match_the_config(tmp_path: Path) -> None:
     app, _ = make_app(tmp_path, "web-api")
-    line = _one_error_line(
-        _slipway(
-            "run",
-            "promote",
-            "--source",
-            str(app),
-            "--app",
-            "web-ui",
-            "--env",
-            "dev",
-            "--image",
-            IMAGE,
-            "--repo",
-            REPO,
-            "--token",
-            "env:T",
-        )
-    )
+    line = _promote("--source", str(app), "--app", "web-ui", "--env", "dev", "--image", IMAGE)
     assert "--app 'web-ui' does not match" in line
 
 
 def test_unknown_from_env_is_named(tmp_path: Path) -> None:
     app, _ = make_app(tmp_path, "web-api")
-    line = _one_error_line(
-        _slipway(
-            "run",
-            "promote",
-            "--source",
-            str(app),
-            "--env",
-            "staging",
-            "--from",
-            "nope",
-            "--repo",
-            REPO,
-            "--token",
-            "env:T",
-        )
-    )
+    line = _promote("--source", str(app), "--env", "staging", "--from", "nope")
     assert "unknown environment 'nope'" in line
 
 

@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from apps import make_app
-
-
-def _slipway(*args: str) -> subprocess.CompletedProcess[str]:
-    # No engine by that name: any attempt to connect would fail with exit 1, not 2.
-    env = {**os.environ, "SLIPWAY_ENGINE_NAME": "slipway-no-such-engine"}
-    return subprocess.run(
-        [sys.executable, "-m", "slipway.cli.app", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-    )
+from slipway_cli import slipway as _slipway
 
 
 def test_missing_source_directory(tmp_path: Path) -> None:
