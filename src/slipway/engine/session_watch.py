@@ -19,7 +19,8 @@ _LIMIT_S = 330.0
 
 
 def _session_children() -> list[int]:
-    """This process's `dagger session` children (Linux /proc; none found elsewhere)."""
+    """This process's `<dagger CLI> session` children (Linux /proc; none found elsewhere)."""
+    cli = os.environ.get("_EXPERIMENTAL_DAGGER_CLI_BIN", "").encode()
     me, found = os.getpid(), []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -27,7 +28,7 @@ def _session_children() -> list[int]:
             argv = (stat.parent / "cmdline").read_bytes().split(b"\0")
         except (OSError, IndexError, ValueError):
             continue
-        if ppid == me and b"session" in argv:
+        if ppid == me and cli and cli in argv and b"session" in argv:
             found.append(int(stat.parent.name))
     return found
 
@@ -48,7 +49,9 @@ def _engine_gone() -> bool:
         )
     except (OSError, subprocess.TimeoutExpired):
         return False
-    return proc.stdout.strip() != "true"
+    if proc.returncode == 0:
+        return proc.stdout.strip() == "false"
+    return "no such" in proc.stderr.lower()  # removed; any other docker failure proves nothing
 
 
 class SessionWatch:

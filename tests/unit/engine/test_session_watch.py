@@ -19,16 +19,27 @@ def _fake(tmp_path: Path, name: str, body: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("running", "killed"), [("false", True), ("true", False)])
+@pytest.mark.parametrize(
+    ("docker", "killed"),
+    [
+        ("echo false", True),
+        ("echo 'Error: No such object: slipway-engine' >&2; exit 1", True),
+        ("echo true", False),
+        ("echo 'Cannot connect to the Docker daemon' >&2; exit 1", False),
+    ],
+)
 def test_kills_the_session_only_when_the_engine_is_gone(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, running: str, killed: bool
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, docker: str, killed: bool
 ) -> None:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    _fake(bin_dir, "docker", f"echo {running}")  # `docker inspect` answers for the engine container
+    _fake(bin_dir, "docker", docker)  # what `docker inspect` answers for the engine container
     monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
     monkeypatch.setenv("_EXPERIMENTAL_DAGGER_RUNNER_HOST", "docker-container://slipway-engine")
-    session = subprocess.Popen([str(_fake(tmp_path, "dagger", "sleep 30")), "session"])
+    cli = _fake(tmp_path, "dagger", "sleep 30")
+    # Only sessions of this CLI are watched: never the real session a test run may hold open.
+    monkeypatch.setenv("_EXPERIMENTAL_DAGGER_CLI_BIN", str(cli))
+    session = subprocess.Popen([str(cli), "session"])
     watch = SessionWatch()
     try:
         watch.start()
