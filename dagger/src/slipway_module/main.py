@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
@@ -67,8 +69,14 @@ def _check(graph: GraphResult) -> None:
         raise FunctionError(failure_report(graph))
 
 
-async def _gitops(repo: str, token: dagger.Secret, base: str, forge: str) -> GitopsOptions:
-    return GitopsOptions(repo, read_token(await token.plaintext(), "--gitops-token"), base, forge)
+async def _gitops(
+    repo: str, token: dagger.Secret, base: str, forge: str, service: dagger.Service | None
+) -> GitopsOptions:
+    from slipway.gitops.repo import tunnel_loopback_forge
+
+    options = GitopsOptions(repo, read_token(await token.plaintext(), "--gitops-token"), base, forge)
+    await tunnel_loopback_forge(repo, service)  # this runs in a container: loopback is elsewhere
+    return options
 
 
 async def _app_target(source: dagger.Directory, env: str) -> AppTarget:
@@ -86,6 +94,22 @@ def _auth(username: str, password: dagger.Secret | None) -> publish_stage.Regist
 @object_type
 class Slipway:
     """Build, scan, validate, publish and promote applications."""
+
+    tool_images: Annotated[
+        dagger.File | None,
+        Doc("the engine's tool-image table, for an air-gapped engine (~/.cache/slipway/tool-images.json)"),
+    ] = None
+    forge_service: Annotated[
+        dagger.Service | None,
+        Doc("the GitOps forge when it listens on this machine's loopback (tcp://localhost:3000)"),
+    ] = None
+
+    async def _use_tool_images(self) -> None:
+        """Make the given table the library's local table (its SLIPWAY_TOOL_IMAGES file)."""
+        if self.tool_images is not None:
+            path = Path(tempfile.gettempdir()) / "slipway-tool-images.json"
+            path.write_text(await self.tool_images.contents())
+            os.environ["SLIPWAY_TOOL_IMAGES"] = str(path)
 
     @function
     async def version(self) -> Annotated[str, Doc("the engine version running this module")]:
@@ -109,6 +133,7 @@ class Slipway:
     @function
     async def test(self, source: Source, revision: Revision = "0" * 40) -> str:
         """Run the app's unit tests; return the tail of their output."""
+        await self._use_tool_images()
         with _one_line_errors():
             req = await request_from_directory(source, revision, created=None, source_url=None)
             evidence = await self._step(req, "test")
@@ -119,6 +144,7 @@ class Slipway:
         self, source: Source, revision: Revision, created: Created, source_url: SourceUrl
     ) -> dagger.Container:
         """Build the app's Dockerfile into an image labelled with its revision, time and source."""
+        await self._use_tool_images()
         with _one_line_errors():
             req = await request_from_directory(source, revision, created=created, source_url=source_url)
             b = req.config.build
@@ -130,6 +156,7 @@ class Slipway:
         self, source: Source, revision: Revision, created: Created, source_url: SourceUrl
     ) -> dagger.Container:
         """Build and scan the image; return it when the severity gate passes."""
+        await self._use_tool_images()
         with _one_line_errors():
             req = await request_from_directory(source, revision, created=created, source_url=source_url)
             await self._step(req, "scan")
@@ -138,6 +165,7 @@ class Slipway:
     @function
     async def render(self, source: Source, revision: Revision, env: Env = "") -> dagger.File:
         """Render the environment's manifests with the image tagged by the revision."""
+        await self._use_tool_images()
         with _one_line_errors():
             req = await request_from_directory(source, revision, created=None, source_url=None, env=env)
             return (await self._step(req, "render")).manifests  # type: ignore[attr-defined]
@@ -145,6 +173,7 @@ class Slipway:
     @function
     async def validate(self, source: Source, revision: Revision, env: Env = "") -> dagger.File:
         """Render and validate (kubeconform -strict, conftest); return the validated manifests."""
+        await self._use_tool_images()
         with _one_line_errors():
             req = await request_from_directory(source, revision, created=None, source_url=None, env=env)
             await self._step(req, "validate")
@@ -161,6 +190,7 @@ class Slipway:
         registry_password: RegistryPassword = None,
     ) -> Published:
         """Run every gate, then push the image under the commit SHA; return the pinned reference."""
+        await self._use_tool_images()
         with _one_line_errors():
             req = await request_from_directory(
                 source, revision, created=created, source_url=source_url,
@@ -187,8 +217,9 @@ class Slipway:
         """Test, build, scan, validate and publish, then open the PR for the first environment."""
         from slipway.flows.build_and_propose import build_and_propose
 
+        await self._use_tool_images()
         with _one_line_errors():
-            gitops = await _gitops(gitops_repo, gitops_token, base, forge)
+            gitops = await _gitops(gitops_repo, gitops_token, base, forge, self.forge_service)
             req = await request_from_directory(
                 source, revision, created=created, source_url=source_url,
                 registry_auth=_auth(registry_username, registry_password),
@@ -215,8 +246,9 @@ class Slipway:
         """Write an image into the environment's values file: a pull request or a direct push."""
         from slipway.host import promote_env
 
+        await self._use_tool_images()
         with _one_line_errors():
-            gitops = await _gitops(gitops_repo, gitops_token, base, forge)
+            gitops = await _gitops(gitops_repo, gitops_token, base, forge, self.forge_service)
             target = await _app_target(source, env)
             outcome = await promote_env(
                 target, git_remote(gitops, target.tools), gitops, image=image, from_env=from_env,
@@ -237,8 +269,9 @@ class Slipway:
         """Revert the newest promotion of the app to the environment."""
         from slipway.host import rollback_env
 
+        await self._use_tool_images()
         with _one_line_errors():
-            gitops = await _gitops(gitops_repo, gitops_token, base, forge)
+            gitops = await _gitops(gitops_repo, gitops_token, base, forge, self.forge_service)
             target = await _app_target(source, env)
             outcome = await rollback_env(target, git_remote(gitops, target.tools), gitops)
         return Rollback.of(outcome)
@@ -258,8 +291,9 @@ class Slipway:
         """Run the gates and show every environment's values and manifest diffs; push nothing."""
         from slipway.flows.plan import plan
 
+        await self._use_tool_images()
         with _one_line_errors():
-            gitops = await _gitops(gitops_repo, gitops_token, base, forge)
+            gitops = await _gitops(gitops_repo, gitops_token, base, forge, self.forge_service)
             req = await request_from_directory(source, revision, created=created, source_url=source_url)
             graph, image, plans = await plan(req, gitops_target(gitops, dict(req.config.tools)))
             _check(graph)
