@@ -39,7 +39,7 @@ def dagger(
 
 def slipway_call(*args: str, forge: Forge | None = None) -> subprocess.CompletedProcess[str]:
     """`dagger call -m . --tool-images ... [--forge-service ...] <args>` with the token in env."""
-    base = ["call", "--json", "--tool-images", str(TOOL_IMAGES)]
+    base = ["call", "--tool-images", str(TOOL_IMAGES)]
     if forge is not None:
         base += ["--forge-service", f"tcp://{forge.url.split('//')[1]}"]
     return dagger(*base, *args, env={forge.token_env: forge.token} if forge else None)
@@ -57,7 +57,9 @@ def gitops_args(forge: Forge, repo: GitopsRepo) -> list[str]:
     return ["--gitops-repo", repo.url, "--gitops-token", f"env:{forge.token_env}"]
 
 
-def as_json(proc: subprocess.CompletedProcess[str]) -> Any:
+def as_json(*args: str, forge: Forge) -> Any:
+    """The typed result, read through its `as-json` function chained onto the call."""
+    proc = slipway_call(*args, "as-json", forge=forge)
     assert proc.returncode == 0, proc.stderr[-4000:]
     return json.loads(proc.stdout)
 
@@ -71,7 +73,8 @@ def module_loaded() -> str:
     """The slipway module loads on the engine and `version` answers (this pays the cold load)."""
     proc = dagger("call", "version")
     if proc.returncode != 0:
-        message = f"dagger call version failed: {proc.stderr[-2000:]}"
+        why = [line for line in proc.stderr.splitlines() if " ! " in line or line.startswith("Error")]
+        message = f"dagger call version failed: {' | '.join(why)[-2000:]}"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
@@ -106,7 +109,7 @@ def test_build_publishes_with_its_digest(module_loaded: str, tmp_path: Path) -> 
     address = f"localhost:5000/{repo_path}:{sha}"
     proc = slipway_call("build", *args, "publish", "--address", address)
     assert proc.returncode == 0, proc.stderr[-4000:]
-    printed = json.loads(proc.stdout)
+    printed = proc.stdout.strip()
     assert printed.startswith(f"{address}@sha256:"), printed
     assert registry_tags(repo_path) == [sha]
     assert printed.endswith(registry_digest(repo_path, sha))
@@ -119,13 +122,13 @@ def test_build_and_propose_then_promote_plan_and_rollback(
     args = provenance(app)
     sha = args[3]
 
-    out = as_json(slipway_call("build-and-propose", *args, *gitops_args(forge, gitops_repo), forge=forge))
+    out = as_json("build-and-propose", *args, *gitops_args(forge, gitops_repo), forge=forge)
     assert out["image"].startswith(f"localhost:5000/{repo_path}:{sha}@sha256:")
     assert out["digest"] == registry_digest(repo_path, sha)
     assert {s["name"]: s["status"] for s in out["stages"]} == dict.fromkeys(
         ("test", "build", "scan", "render", "validate", "publish"), "passed"
     )
-    number = int(out["prUrl"].rstrip("/").rsplit("/", 1)[1])
+    number = int(out["pr_url"].rstrip("/").rsplit("/", 1)[1])
     with forge.api() as api:
         body = api.get(f"/repos/slipway/{gitops_repo.name}/pulls/{number}").json()["body"]
     # The same evidence sections `slipway run build-and-propose` writes (flows/build_and_propose.py).
@@ -136,7 +139,7 @@ def test_build_and_propose_then_promote_plan_and_rollback(
     # plan: the gates and each environment's diffs; nothing pushed (registry and git unchanged).
     refs = forge.git(gitops_repo.checkout, "ls-remote", "origin")
     tags = registry_tags(repo_path)
-    plan = as_json(slipway_call("plan", *args, *gitops_args(forge, gitops_repo), forge=forge))
+    plan = as_json("plan", *args, *gitops_args(forge, gitops_repo), forge=forge)
     assert plan["image"] == f"localhost:5000/{repo_path}:{sha}"
     assert [e["env"] for e in plan["environments"]] == ["dev", "staging", "prod"]
     assert forge.git(gitops_repo.checkout, "ls-remote", "origin") == refs
@@ -144,12 +147,11 @@ def test_build_and_propose_then_promote_plan_and_rollback(
 
     # promote the published image to staging directly, then roll it back.
     source = ["--source", str(app)]
-    promoted = as_json(slipway_call("promote", "--env", "staging", "--image", out["image"], "--direct-push",
-                                    *source, *gitops_args(forge, gitops_repo), forge=forge))  # fmt: skip
-    assert promoted["status"] == "landed" and promoted["prUrl"] == ""
-    assert sha in promoted["valuesDiff"]
-    rolled = as_json(slipway_call("rollback", "--env", "staging", *source, *gitops_args(forge, gitops_repo),
-                                  forge=forge))  # fmt: skip
+    promoted = as_json("promote", "--env", "staging", "--image", out["image"], "--direct-push",
+                       *source, *gitops_args(forge, gitops_repo), forge=forge)  # fmt: skip
+    assert promoted["status"] == "landed" and promoted["pr_url"] == ""
+    assert sha in promoted["values_diff"]
+    rolled = as_json("rollback", "--env", "staging", *source, *gitops_args(forge, gitops_repo), forge=forge)  # fmt: skip
     assert rolled["reverted"] == promoted["commit"]
 
 

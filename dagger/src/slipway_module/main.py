@@ -179,7 +179,7 @@ class Slipway:
             await self._step(req, "validate")
             return (await self._step(req, "render")).manifests  # type: ignore[attr-defined]
 
-    @function
+    @function(cache="never")  # it pushes (or reads what others push): never a cached result
     async def publish(
         self,
         source: Source,
@@ -200,7 +200,7 @@ class Slipway:
             _check(graph)
         return Published.of(graph.steps["publish"].evidence, graph)
 
-    @function
+    @function(cache="never")  # it pushes (or reads what others push): never a cached result
     async def build_and_propose(
         self,
         source: Source,
@@ -228,9 +228,12 @@ class Slipway:
             _check(outcome.graph)
         published = Published.of(outcome.graph.steps["publish"].evidence, outcome.graph)
         promotion = Promotion.of(outcome.promotion)
-        return Proposal(published.image, published.digest, promotion.pr_url, promotion, published.stages)
+        return Proposal(
+            image=published.image, digest=published.digest, pr_url=promotion.pr_url,
+            promotion=promotion, stages=published.stages,
+        )  # fmt: skip
 
-    @function
+    @function(cache="never")  # it pushes (or reads what others push): never a cached result
     async def promote(
         self,
         env: Annotated[str, Doc("environment to promote to (from slipway.yaml)")],
@@ -256,7 +259,7 @@ class Slipway:
             )  # fmt: skip
         return Promotion.of(outcome)
 
-    @function
+    @function(cache="never")  # it pushes (or reads what others push): never a cached result
     async def rollback(
         self,
         env: Annotated[str, Doc("environment to roll back")],
@@ -276,7 +279,7 @@ class Slipway:
             outcome = await rollback_env(target, git_remote(gitops, target.tools), gitops)
         return Rollback.of(outcome)
 
-    @function
+    @function(cache="never")  # it pushes (or reads what others push): never a cached result
     async def plan(
         self,
         source: Source,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import TYPE_CHECKING, Annotated
 
-from dagger import Doc, field, object_type
+from dagger import Doc, field, function, object_type
 
 if TYPE_CHECKING:
     from slipway.flows.plan import EnvPlan
@@ -36,12 +37,19 @@ def stages(graph: GraphResult) -> list[Stage]:
     return [Stage(**dataclasses.asdict(s)) for s in stage_summaries(graph)]
 
 
+class _AsJson:
+    @function
+    def as_json(self) -> str:
+        """The whole result as one JSON object (field names in snake_case)."""
+        return json.dumps(dataclasses.asdict(self))  # type: ignore[call-overload]
+
+
 def _pr_url(pr: PullRequest | None) -> str:
     return pr.url if pr is not None else ""
 
 
 @object_type
-class Published:
+class Published(_AsJson):
     """An image that passed every gate and was pushed under its commit SHA."""
 
     image: Annotated[str, Doc("repository:<sha>@sha256:...")] = field()
@@ -55,7 +63,7 @@ class Published:
 
 
 @object_type
-class Promotion:
+class Promotion(_AsJson):
     """An image written into an environment's values file: a pull request or a direct push."""
 
     status: Annotated[str, Doc("proposed | already-proposed | landed | already-landed")] = field()
@@ -75,7 +83,7 @@ class Promotion:
 
 
 @object_type
-class Proposal:
+class Proposal(_AsJson):
     """build-and-propose: the published image and the pull request for the first environment."""
 
     image: Annotated[str, Doc("repository:<sha>@sha256:...")] = field()
@@ -86,7 +94,7 @@ class Proposal:
 
 
 @object_type
-class Rollback:
+class Rollback(_AsJson):
     """The reverted promotion and its revert: pushed, or a pull request when protected."""
 
     reverted: Annotated[str, Doc("the promotion commit reverted")] = field()
@@ -97,7 +105,10 @@ class Rollback:
     @classmethod
     def of(cls, result: RollbackResult) -> Rollback:
         """From the library's RollbackResult."""
-        return cls(result.reverted, result.commit, result.branch, _pr_url(result.pull_request))
+        return cls(
+            reverted=result.reverted, commit=result.commit, branch=result.branch,
+            pr_url=_pr_url(result.pull_request),
+        )  # fmt: skip
 
 
 @object_type
@@ -112,7 +123,7 @@ class EnvironmentPlan:
 
 
 @object_type
-class Plan:
+class Plan(_AsJson):
     """The gates' results, the image that would be pushed and each environment's diffs."""
 
     image: Annotated[str, Doc("the reference that would be pushed")] = field()
