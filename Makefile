@@ -41,6 +41,7 @@ bench: services
 	@cd bench && ../$(PY) startup_bench.py
 	@cd bench && ../$(PY) build_bench.py
 	@cd bench && ../$(PY) promote_bench.py
+	@cd bench && ../$(PY) module_bench.py
 
 lint: install
 	@$(VENV)/bin/ruff check src tests dagger bench

@@ -21,6 +21,8 @@ __all__ = [
     "GitopsOptions",
     "PromoteOptions",
     "app_target",
+    "git_remote",
+    "gitops_target",
     "promote_env",
     "rollback_env",
     "run_build",
@@ -82,7 +84,8 @@ async def run_build(
         return config, await run_graph(build_steps(request), on_change)
 
 
-def _target(gitops: GitopsOptions, tools: dict[str, str]) -> Any:
+def gitops_target(gitops: GitopsOptions, tools: dict[str, str]) -> Any:
+    """The GitOps repository as the flows take it: git remote (with the app's git image) and forge."""
     from slipway.flows.build_and_propose import GitopsTarget
 
     return GitopsTarget(git_remote(gitops, tools), gitops.token, gitops.forge)
@@ -97,7 +100,7 @@ async def run_build_and_propose(
     from slipway.flows.build_and_propose import build_and_propose
 
     async with _build_request(options) as (config, request):
-        target = _target(gitops, dict(config.tools))
+        target = gitops_target(gitops, dict(config.tools))
         return config, await build_and_propose(request, target, on_change)
 
 
@@ -110,7 +113,7 @@ async def run_plan(
     from slipway.flows.plan import plan
 
     async with _build_request(options) as (config, request):
-        return config, await plan(request, _target(gitops, dict(config.tools)), on_change)
+        return config, await plan(request, gitops_target(gitops, dict(config.tools)), on_change)
 
 
 @dataclass(frozen=True)

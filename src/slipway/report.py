@@ -1,14 +1,23 @@
-"""Run results for people (a terminal summary) and machines (JSON)."""
+"""Run results for people (a terminal summary), machines (JSON) and the Dagger module (summaries)."""
 
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Any
 
 from slipway.refs import ImageRef
 from slipway.runner import GraphResult, StepRecord
 
-__all__ = ["evidence_json", "graph_json", "step_line"]
+__all__ = [
+    "StageSummary",
+    "evidence_json",
+    "failure_details",
+    "failure_report",
+    "graph_json",
+    "stage_summaries",
+    "step_line",
+]
 
 _MARKS = {"passed": "ok  ", "failed": "FAIL", "skipped": "skip", "running": "... "}
 
@@ -64,3 +73,39 @@ def graph_json(result: GraphResult) -> dict[str, Any]:
             for rec in result.steps.values()
         ],
     }
+
+
+@dataclasses.dataclass(frozen=True)
+class StageSummary:
+    """One stage of a run as plain values: what the module's `Stage` objects are made from."""
+
+    name: str
+    status: str
+    duration_s: float
+    message: str
+    evidence: str
+
+
+def stage_summaries(result: GraphResult) -> list[StageSummary]:
+    """Each step's status, time, failure reason and evidence (as JSON text; "" when it has none)."""
+    out = []
+    for rec in result.steps.values():
+        evidence = evidence_json(rec.evidence)
+        text = "" if evidence is _SKIP or evidence is None else json.dumps(evidence, sort_keys=True)
+        out.append(StageSummary(rec.name, rec.status, round(rec.duration_s, 3), rec.message, text))
+    return out
+
+
+def failure_report(result: GraphResult) -> str:
+    """One line per failed stage, as the CLI's `error:` lines ("" when every stage passed)."""
+    return "\n".join(f.message for f in result.failures)
+
+
+def failure_details(result: GraphResult) -> str:
+    """Each failed stage's captured output (e.g. the failing test's), fenced by its name."""
+    parts = []
+    for failed in result.failures:
+        details = getattr(failed.error, "details", "")
+        if details:
+            parts.append(f"--- {failed.name} output ---\n{details}\n---")
+    return "\n".join(parts)

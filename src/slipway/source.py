@@ -1,17 +1,35 @@
-"""Facts about an application's source checkout on the host: commit, commit time, origin."""
+"""An application's source: what of it reaches the engine, and its commit, commit time and origin."""
 
 from __future__ import annotations
 
 import subprocess
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from slipway.errors import ConfigError
 
-__all__ = ["SourceInfo", "source_info"]
+__all__ = ["SOURCE_EXCLUDES", "SourceInfo", "check_provenance", "source_info"]
 
-# Sent to the engine as the app's source: never the VCS metadata or local build output.
+# The one source filter: what never reaches the engine as the app's source (VCS metadata, local
+# build output). The CLI passes it as `exclude=`, the Dagger module as its `Ignore([...])`.
 SOURCE_EXCLUDES = [".git", "node_modules", ".venv", "__pycache__", "dist", "bin/"]
+
+
+def check_provenance(created: str, source_url: str) -> None:
+    """The commit time and source URL an image is labelled with: both given, the time ISO 8601."""
+    problems = []
+    if not created.strip():
+        problems.append("no commit time given (pass --created, e.g. $(git log -1 --format=%cI))")
+    else:
+        try:
+            datetime.fromisoformat(created.strip())
+        except ValueError:
+            problems.append(f"commit time {created!r} is not an ISO 8601 time (e.g. 2026-01-31T16:47:55Z)")
+    if not source_url.strip():
+        problems.append("no source URL given (pass --source-url, the app's repository URL)")
+    if problems:
+        raise ConfigError("build: " + "; ".join(problems))
 
 
 @dataclass(frozen=True)
@@ -39,6 +57,9 @@ def source_info(path: Path, revision: str = "") -> SourceInfo:
     if not revision:
         msg = f"source: could not find the commit of {path}: not a git checkout (pass --revision SHA)"
         raise ConfigError(msg)
-    created = _git(path, "log", "-1", "--format=%cI", revision) or "1970-01-01T00:00:00Z"
+    created = _git(path, "log", "-1", "--format=%cI", revision)
+    if not created:
+        msg = f"source: could not read the commit time of {revision} in {path} (pass a --revision it has)"
+        raise ConfigError(msg)
     url = _git(path, "remote", "get-url", "origin") or f"file://{path.resolve()}"
     return SourceInfo(path=path, revision=revision, created=created, url=url)

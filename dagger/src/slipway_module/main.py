@@ -2,70 +2,114 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
 import dagger
 from dagger import DefaultPath, Doc, Ignore, dag, function, object_type
 
-from slipway.config import parse_config
+# The SDK's own "escape hatch to fully control logging from user code" (dagger.mod._module.call):
+# raised as is, without the traceback the SDK logs for any other exception. Not re-exported.
+from dagger.mod._exceptions import FunctionError
+
 from slipway.engine.probe import engine_version
+from slipway.errors import SlipwayError
 from slipway.flows.build import BuildRequest, build_steps, request_from_directory
-from slipway.flows.build_and_propose import GitopsTarget
-from slipway.gitops.forges import RepoRef, forge_for
-from slipway.gitops.repo import GitRemote
-from slipway.host import AppTarget, GitopsOptions, app_target
-from slipway.runner import run_graph
+from slipway.host import AppTarget, GitopsOptions, app_target, git_remote, gitops_target
+from slipway.runner import GraphResult, run_graph
 from slipway.secrets import read_token
+from slipway.source import SOURCE_EXCLUDES
 from slipway.stages import build as build_stage
 from slipway.stages import publish as publish_stage
-from slipway.tool_images import ToolImages
+from slipway_module.results import Plan, Promotion, Proposal, Published, Rollback
 
-# Allowlist: what an application's source needs; everything else stays on the caller's disk.
-SOURCE_IGNORE = [
-    "*",
-    "!slipway.yaml", "!Dockerfile", "!*.Dockerfile", "!.dockerignore", "!.trivyignore",
-    "!go.mod", "!go.sum", "!**/*.go", "!package.json", "!package-lock.json",
-    "!**/*.js", "!**/*.mjs", "!**/*.ts", "!**/*.json", "!**/*.html", "!**/*.css",
-    "!chart/**", "!deploy/**", "!policy/**", "!internal/**", "!cmd/**", "!pkg/**",
-    "!lib/**", "!src/**", "!test/**", "!public/**",
-    "**/node_modules", "**/.git",
-]  # fmt: skip
-
+# The CLI's deny-list, not an allow-list: the module and `slipway run` see the same files.
 Source = Annotated[
     dagger.Directory,
     Doc("application source with slipway.yaml"),
     DefaultPath("."),
-    Ignore(SOURCE_IGNORE),
+    Ignore(SOURCE_EXCLUDES),
 ]
 Revision = Annotated[str, Doc("the commit SHA being built (e.g. $GITHUB_SHA)")]
+Created = Annotated[str, Doc("the commit's time, ISO 8601 (e.g. $(git log -1 --format=%cI))")]
+SourceUrl = Annotated[str, Doc("the app's repository URL, for the image's source label")]
 Env = Annotated[str, Doc("environment name from slipway.yaml (default: the first)")]
 RepoUrl = Annotated[str, Doc("GitOps repository URL, https://host/owner/repo.git")]
 Token = Annotated[dagger.Secret, Doc("git/forge token for the GitOps repository")]
+RegistryUser = Annotated[str, Doc("registry user (with a password)")]
+RegistryPassword = Annotated[dagger.Secret | None, Doc("registry password or token")]
+Base = Annotated[str, Doc("GitOps default branch")]
+Forge = Annotated[str, Doc("gitea | github | gitlab (default: from the URL)")]
 
 
-async def _gitops(repo: str, token: dagger.Secret, base: str, forge: str) -> tuple[GitopsOptions, GitRemote]:
-    """The checked GitOps options and the git remote holding the token as a secret."""
+@contextlib.contextmanager
+def _one_line_errors() -> Iterator[None]:
+    """A slipway error becomes the call's error message as is: one line, no Python traceback."""
+    try:
+        yield
+    except SlipwayError as exc:
+        details = getattr(exc, "details", "")
+        if details:
+            print(details, file=sys.stderr)
+        raise FunctionError(str(exc)) from None
+
+
+def _check(graph: GraphResult) -> None:
+    """Raise the failed stages' lines (their output goes to the call's log) unless all passed."""
+    from slipway.report import failure_details, failure_report
+
+    if not graph.ok:
+        if details := failure_details(graph):
+            print(details, file=sys.stderr)
+        raise FunctionError(failure_report(graph))
+
+
+async def _gitops(
+    repo: str, token: dagger.Secret, base: str, forge: str, service: dagger.Service | None
+) -> GitopsOptions:
+    from slipway.gitops.repo import tunnel_loopback_forge
+
     options = GitopsOptions(repo, read_token(await token.plaintext(), "--gitops-token"), base, forge)
-    client = forge_for(RepoRef.from_url(repo), options.token, forge)
-    image = ToolImages.resolve()["git"]
-    return options, GitRemote(repo, client.username, token, image, base)
-
-
-async def _target(repo: str, token: dagger.Secret, base: str, forge: str) -> GitopsTarget:
-    options, remote = await _gitops(repo, token, base, forge)
-    return GitopsTarget(remote, options.token, forge)
+    await tunnel_loopback_forge(repo, service)  # this runs in a container: loopback is elsewhere
+    return options
 
 
 async def _app_target(source: dagger.Directory, env: str) -> AppTarget:
     """The app's promotion rules, from the slipway.yaml in `source`."""
+    from slipway.config import parse_config
+
     config = parse_config(await source.file("slipway.yaml").contents(), Path("slipway.yaml"))
     return app_target(config, "", env)
+
+
+def _auth(username: str, password: dagger.Secret | None) -> publish_stage.RegistryAuth | None:
+    return publish_stage.RegistryAuth(username, password) if password else None
 
 
 @object_type
 class Slipway:
     """Build, scan, validate, publish and promote applications."""
+
+    tool_images: Annotated[
+        dagger.File | None,
+        Doc("the engine's tool-image table, for an air-gapped engine (~/.cache/slipway/tool-images.json)"),
+    ] = None
+    forge_service: Annotated[
+        dagger.Service | None,
+        Doc("the GitOps forge when it listens on this machine's loopback (tcp://localhost:3000)"),
+    ] = None
+
+    async def _use_tool_images(self) -> None:
+        """Make the given table the library's local table (its SLIPWAY_TOOL_IMAGES file)."""
+        if self.tool_images is not None:
+            path = Path(tempfile.gettempdir()) / "slipway-tool-images.json"
+            path.write_text(await self.tool_images.contents())
+            os.environ["SLIPWAY_TOOL_IMAGES"] = str(path)
 
     @function
     async def version(self) -> Annotated[str, Doc("the engine version running this module")]:
@@ -79,96 +123,117 @@ class Slipway:
         """Return the base container the stages start from."""
         return dag.container().from_(image)
 
-    async def _request(self, source: dagger.Directory, revision: str, env: str = "") -> BuildRequest:
-        return await request_from_directory(source, revision, env=env)
-
     async def _step(self, request: BuildRequest, name: str) -> object:
         steps = {s.name: s for s in build_steps(request, with_publish=False)}
         wanted = [s for s in steps.values() if s.name == name or s.name in steps[name].needs]
-        result = await run_graph(wanted)
-        if not result.ok:
-            raise result.failures[0].error  # type: ignore[misc]
-        return result.steps[name].evidence
+        graph = await run_graph(wanted)
+        _check(graph)
+        return graph.steps[name].evidence
 
     @function
     async def test(self, source: Source, revision: Revision = "0" * 40) -> str:
         """Run the app's unit tests; return the tail of their output."""
-        evidence = await self._step(await self._request(source, revision), "test")
+        await self._use_tool_images()
+        with _one_line_errors():
+            req = await request_from_directory(source, revision, created=None, source_url=None)
+            evidence = await self._step(req, "test")
         return evidence.output  # type: ignore[attr-defined]
 
     @function
-    async def build(self, source: Source, revision: Revision) -> dagger.Container:
-        """Build the app's Dockerfile into an image labelled with its revision."""
-        req = await self._request(source, revision)
-        conf = build_stage.BuildConfig(
-            req.config.build.dockerfile,
-            req.config.build.context,
-            revision,
-            req.created,
-            req.source_url,
-        )
+    async def build(
+        self, source: Source, revision: Revision, created: Created, source_url: SourceUrl
+    ) -> dagger.Container:
+        """Build the app's Dockerfile into an image labelled with its revision, time and source."""
+        await self._use_tool_images()
+        with _one_line_errors():
+            req = await request_from_directory(source, revision, created=created, source_url=source_url)
+            b = req.config.build
+            conf = build_stage.BuildConfig(b.dockerfile, b.context, revision, created, source_url)
         return build_stage.build_image(source, conf)
 
     @function
-    async def scan(self, source: Source, revision: Revision) -> dagger.Container:
+    async def scan(
+        self, source: Source, revision: Revision, created: Created, source_url: SourceUrl
+    ) -> dagger.Container:
         """Build and scan the image; return it when the severity gate passes."""
-        req = await self._request(source, revision)
-        await self._step(req, "scan")
-        return (await self._step(req, "build")).image  # type: ignore[attr-defined]
+        await self._use_tool_images()
+        with _one_line_errors():
+            req = await request_from_directory(source, revision, created=created, source_url=source_url)
+            await self._step(req, "scan")
+            return (await self._step(req, "build")).image  # type: ignore[attr-defined]
 
     @function
     async def render(self, source: Source, revision: Revision, env: Env = "") -> dagger.File:
         """Render the environment's manifests with the image tagged by the revision."""
-        evidence = await self._step(await self._request(source, revision, env), "render")
-        return evidence.manifests  # type: ignore[attr-defined]
+        await self._use_tool_images()
+        with _one_line_errors():
+            req = await request_from_directory(source, revision, created=None, source_url=None, env=env)
+            return (await self._step(req, "render")).manifests  # type: ignore[attr-defined]
 
     @function
     async def validate(self, source: Source, revision: Revision, env: Env = "") -> dagger.File:
         """Render and validate (kubeconform -strict, conftest); return the validated manifests."""
-        req = await self._request(source, revision, env)
-        await self._step(req, "validate")
-        return (await self._step(req, "render")).manifests  # type: ignore[attr-defined]
+        await self._use_tool_images()
+        with _one_line_errors():
+            req = await request_from_directory(source, revision, created=None, source_url=None, env=env)
+            await self._step(req, "validate")
+            return (await self._step(req, "render")).manifests  # type: ignore[attr-defined]
 
-    @function
+    @function(cache="never")  # it pushes (or reads what others push): never a cached result
     async def publish(
         self,
         source: Source,
         revision: Revision,
-        registry_username: Annotated[str, Doc("registry user (with a password)")] = "",
-        registry_password: Annotated[dagger.Secret | None, Doc("registry password or token")] = None,
-    ) -> Annotated[str, Doc("repository:<sha>@sha256:...")]:
+        created: Created,
+        source_url: SourceUrl,
+        registry_username: RegistryUser = "",
+        registry_password: RegistryPassword = None,
+    ) -> Published:
         """Run every gate, then push the image under the commit SHA; return the pinned reference."""
-        auth = publish_stage.RegistryAuth(registry_username, registry_password) if registry_password else None
-        req = await request_from_directory(source, revision, registry_auth=auth)
-        result = await run_graph(build_steps(req))
-        if not result.ok:
-            raise result.failures[0].error  # type: ignore[misc]
-        return str(result.steps["publish"].evidence)
+        await self._use_tool_images()
+        with _one_line_errors():
+            req = await request_from_directory(
+                source, revision, created=created, source_url=source_url,
+                registry_auth=_auth(registry_username, registry_password),
+            )  # fmt: skip
+            graph = await run_graph(build_steps(req))
+            _check(graph)
+        return Published.of(graph.steps["publish"].evidence, graph)
 
-    @function
+    @function(cache="never")  # it pushes (or reads what others push): never a cached result
     async def build_and_propose(
         self,
         source: Source,
         revision: Revision,
+        created: Created,
+        source_url: SourceUrl,
         gitops_repo: RepoUrl,
         gitops_token: Token,
-        registry_username: Annotated[str, Doc("registry user (with a password)")] = "",
-        registry_password: Annotated[dagger.Secret | None, Doc("registry password or token")] = None,
-        base: Annotated[str, Doc("GitOps default branch")] = "main",
-        forge: Annotated[str, Doc("gitea | github | gitlab (default: from the URL)")] = "",
-    ) -> Annotated[str, Doc("Image: and PR: lines")]:
+        registry_username: RegistryUser = "",
+        registry_password: RegistryPassword = None,
+        base: Base = "main",
+        forge: Forge = "",
+    ) -> Proposal:
         """Test, build, scan, validate and publish, then open the PR for the first environment."""
         from slipway.flows.build_and_propose import build_and_propose
 
-        auth = publish_stage.RegistryAuth(registry_username, registry_password) if registry_password else None
-        req = await request_from_directory(source, revision, registry_auth=auth)
-        outcome = await build_and_propose(req, await _target(gitops_repo, gitops_token, base, forge))
-        if not outcome.graph.ok:
-            raise outcome.graph.failures[0].error  # type: ignore[misc]
-        pr = outcome.promotion.pull_request if outcome.promotion else None
-        return f"Image: {outcome.graph.steps['publish'].evidence}\nPR: {pr.url if pr else 'none'}\n"
+        await self._use_tool_images()
+        with _one_line_errors():
+            gitops = await _gitops(gitops_repo, gitops_token, base, forge, self.forge_service)
+            req = await request_from_directory(
+                source, revision, created=created, source_url=source_url,
+                registry_auth=_auth(registry_username, registry_password),
+            )  # fmt: skip
+            outcome = await build_and_propose(req, gitops_target(gitops, dict(req.config.tools)))
+            _check(outcome.graph)
+        published = Published.of(outcome.graph.steps["publish"].evidence, outcome.graph)
+        promotion = Promotion.of(outcome.promotion)
+        return Proposal(
+            image=published.image, digest=published.digest, pr_url=promotion.pr_url,
+            promotion=promotion, stages=published.stages,
+        )  # fmt: skip
 
-    @function
+    @function(cache="never")  # it pushes (or reads what others push): never a cached result
     async def promote(
         self,
         env: Annotated[str, Doc("environment to promote to (from slipway.yaml)")],
@@ -178,61 +243,61 @@ class Slipway:
         image: Annotated[str, Doc("image reference (repo:<sha>[@sha256:...])")] = "",
         from_env: Annotated[str, Doc("promote the image this environment runs")] = "",
         direct_push: Annotated[bool, Doc("push to the base branch (unprotected only)")] = False,
-        base: Annotated[str, Doc("GitOps default branch")] = "main",
-        forge: Annotated[str, Doc("gitea | github | gitlab (default: from the URL)")] = "",
-    ) -> Annotated[str, Doc("status and PR URL")]:
+        base: Base = "main",
+        forge: Forge = "",
+    ) -> Promotion:
         """Write an image into the environment's values file: a pull request or a direct push."""
         from slipway.host import promote_env
 
-        gitops, remote = await _gitops(gitops_repo, gitops_token, base, forge)
-        target = await _app_target(source, env)
-        outcome = await promote_env(
-            target, remote, gitops, image=image, from_env=from_env, direct_push=direct_push
-        )
-        pr = outcome.pull_request
-        return f"{outcome.status} {outcome.branch} {outcome.commit}\nPR: {pr.url if pr else 'none'}\n"
+        await self._use_tool_images()
+        with _one_line_errors():
+            gitops = await _gitops(gitops_repo, gitops_token, base, forge, self.forge_service)
+            target = await _app_target(source, env)
+            outcome = await promote_env(
+                target, git_remote(gitops, target.tools), gitops, image=image, from_env=from_env,
+                direct_push=direct_push,
+            )  # fmt: skip
+        return Promotion.of(outcome)
 
-    @function
+    @function(cache="never")  # it pushes (or reads what others push): never a cached result
     async def rollback(
         self,
         env: Annotated[str, Doc("environment to roll back")],
         gitops_repo: RepoUrl,
         gitops_token: Token,
         source: Source,
-        base: Annotated[str, Doc("GitOps default branch")] = "main",
-        forge: Annotated[str, Doc("gitea | github | gitlab (default: from the URL)")] = "",
-    ) -> Annotated[str, Doc("the reverted promotion and the revert")]:
+        base: Base = "main",
+        forge: Forge = "",
+    ) -> Rollback:
         """Revert the newest promotion of the app to the environment."""
         from slipway.host import rollback_env
 
-        gitops, remote = await _gitops(gitops_repo, gitops_token, base, forge)
-        outcome = await rollback_env(await _app_target(source, env), remote, gitops)
-        pr = outcome.pull_request
-        return f"reverted {outcome.reverted} with {outcome.commit}\nPR: {pr.url if pr else 'none'}\n"
+        await self._use_tool_images()
+        with _one_line_errors():
+            gitops = await _gitops(gitops_repo, gitops_token, base, forge, self.forge_service)
+            target = await _app_target(source, env)
+            outcome = await rollback_env(target, git_remote(gitops, target.tools), gitops)
+        return Rollback.of(outcome)
 
-    @function
+    @function(cache="never")  # it pushes (or reads what others push): never a cached result
     async def plan(
         self,
         source: Source,
         revision: Revision,
+        created: Created,
+        source_url: SourceUrl,
         gitops_repo: RepoUrl,
         gitops_token: Token,
-        base: Annotated[str, Doc("GitOps default branch")] = "main",
-        forge: Annotated[str, Doc("gitea | github | gitlab (default: from the URL)")] = "",
-    ) -> Annotated[str, Doc("the image that would be pushed and each environment's diffs")]:
+        base: Base = "main",
+        forge: Forge = "",
+    ) -> Plan:
         """Run the gates and show every environment's values and manifest diffs; push nothing."""
         from slipway.flows.plan import plan
 
-        req = await request_from_directory(source, revision)
-        graph, image, plans = await plan(req, await _target(gitops_repo, gitops_token, base, forge))
-        if not graph.ok:
-            raise graph.failures[0].error  # type: ignore[misc]
-        parts = [f"Would push: {image}"]
-        for p in plans:
-            parts += [
-                f"## {p.env}: {p.values_path}",
-                p.values_diff,
-                f"## {p.env} manifests",
-                p.manifests_diff,
-            ]
-        return "\n".join(parts)
+        await self._use_tool_images()
+        with _one_line_errors():
+            gitops = await _gitops(gitops_repo, gitops_token, base, forge, self.forge_service)
+            req = await request_from_directory(source, revision, created=created, source_url=source_url)
+            graph, image, plans = await plan(req, gitops_target(gitops, dict(req.config.tools)))
+            _check(graph)
+        return Plan.of(image, graph, plans)

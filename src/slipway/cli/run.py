@@ -43,10 +43,11 @@ def progress(*, as_json: bool) -> Callable[[StepRecord], None] | None:
 
 def finish(outcome: GraphResult, *, as_json: bool) -> None:
     """Show each failed stage's output and error line; exit 1 when any stage failed."""
-    for failed in outcome.failures:
-        details = getattr(failed.error, "details", "")
-        if details and not as_json:
-            info(f"--- {failed.name} output ---\n{details}\n---")
+    from slipway.report import failure_details
+
+    details = failure_details(outcome)
+    if details and not as_json:
+        info(details)
     if not outcome.ok:
         for failed in outcome.failures:
             info(f"error: {failed.message}")

@@ -75,24 +75,30 @@ async def request_from_directory(
     source: dagger.Directory,
     revision: str,
     *,
+    created: str | None,
+    source_url: str | None,
     env: str = "",
-    created: str = "",
-    source_url: str = "",
     tag: str = "",
     registry_auth: publish.RegistryAuth | None = None,
 ) -> BuildRequest:
-    """A BuildRequest for a source directory already in the engine (its slipway.yaml inside)."""
+    """A BuildRequest for a source directory already in the engine (its slipway.yaml inside).
+
+    `created` (the commit time) and `source_url` label the image; both are required for a request
+    that builds one, and None only for a request that tests or renders without building.
+    """
     from pathlib import Path
 
     from slipway.config import parse_config
+    from slipway.source import check_provenance
 
+    if created is not None or source_url is not None:
+        check_provenance(created or "", source_url or "")
     config = parse_config(await source.file("slipway.yaml").contents(), Path("slipway.yaml"))
     env_name = env or config.environments[0].name
     preflight(config, env_name, tag or revision)
     return BuildRequest(
-        config=config, source=source, env=env_name, revision=revision,
-        created=created or "1970-01-01T00:00:00Z", source_url=source_url or "unknown",
-        tag=tag, registry_auth=registry_auth,
+        config=config, source=source, env=env_name, revision=revision, created=created or "",
+        source_url=source_url or "", tag=tag, registry_auth=registry_auth,
     )  # fmt: skip
 
 

@@ -23,13 +23,24 @@ from slipway.stages.engine_calls import exec_outcome, stage_errors, tail
 if TYPE_CHECKING:
     import dagger
 
-__all__ = ["Change", "GitRemote", "PushOutcome", "clone", "delete_branch", "git_output", "push_commit"]
+__all__ = [
+    "Change",
+    "GitRemote",
+    "PushOutcome",
+    "clone",
+    "delete_branch",
+    "git_output",
+    "push_commit",
+    "tunnel_loopback_forge",
+]
 
 _TUNNEL_ALIAS = "slipway-forge"
 # What git says when another push won the race (as opposed to a hook or permission refusal).
 _RACE = "fetch first|non-fast-forward|cannot lock ref|failed to update ref"
 _PROTECTED = re.compile(r"protected|pre-receive hook declined|not allowed|permission", re.IGNORECASE)
 _LOOPBACK = ("127.0.0.1", "localhost")
+# A loopback forge given as a service (the module's case: see tunnel_loopback_forge).
+_FORGE_SERVICES: dict[str, dagger.Service] = {}
 _PRELUDE = """set -eu
 export GIT_CONFIG_COUNT=2
 export GIT_CONFIG_KEY_0=http.extraHeader
@@ -113,8 +124,33 @@ class PushOutcome:
 def _tunnel(dag: dagger.Client, parts: SplitResult) -> dagger.Service:
     from dagger import PortForward
 
+    if parts.netloc in _FORGE_SERVICES:
+        return _FORGE_SERVICES[parts.netloc]
+
     port = parts.port or (443 if parts.scheme == "https" else 80)
     return dag.host().service([PortForward(backend=port, frontend=port)], host=parts.hostname)
+
+
+async def tunnel_loopback_forge(url: str, service: dagger.Service | None) -> None:
+    """From inside a container (the Dagger module), reach a forge on the caller's loopback.
+
+    There, `dag.host()` is the module's own container, so the caller passes the forge as a
+    service (`tcp://localhost:PORT`); git containers bind it and the forge client's requests are
+    routed to it. Nothing to do for a forge that is not on loopback.
+    """
+    from slipway.gitops.forges.base import route_forge
+
+    parts = urlsplit(url)
+    if parts.hostname not in _LOOPBACK:
+        return
+    if service is None:
+        msg = (
+            f"forge: {url} is on loopback: pass the forge as a service (--forge-service tcp://{parts.netloc})"
+        )
+        raise ConfigError(msg)
+    _FORGE_SERVICES[parts.netloc] = service = await service.start()
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    route_forge(parts.netloc, f"{await service.hostname()}:{port}")
 
 
 def git_container(remote: GitRemote) -> dagger.Container:

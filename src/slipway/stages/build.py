@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from slipway.source import check_provenance
 from slipway.stages.engine_calls import stage_errors
 
 if TYPE_CHECKING:
@@ -22,6 +23,9 @@ class BuildConfig:
     revision: str
     created: str
     source_url: str
+
+    def __post_init__(self) -> None:
+        check_provenance(self.created, self.source_url)
 
 
 @dataclass(frozen=True)

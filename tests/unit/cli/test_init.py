@@ -101,3 +101,22 @@ def test_init_needs_a_go_or_npm_app(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "neither go.mod nor package.json" in proc.stderr
     assert not (tmp_path / "slipway.yaml").exists()
+
+
+def test_ci_files_pass_commit_time_and_source_url_from_the_ci(tmp_path: Path) -> None:
+    # The module refuses to build without them: each CI gives its own commit time and repository URL.
+    app = _go_module(tmp_path)
+    assert _slipway(app, "init", "--ci", "all").returncode == 0
+    expected = {
+        ".github/workflows/build.yaml": (
+            '--created="${{ github.event.head_commit.timestamp }}"',
+            '--source-url="${{ github.server_url }}/${{ github.repository }}"',
+        ),
+        ".gitlab-ci.yml": ('--created="$CI_COMMIT_TIMESTAMP"', '--source-url="$CI_PROJECT_URL"'),
+        "Jenkinsfile": ('--created="$(git log -1 --format=%cI)"', '--source-url="$GIT_URL"'),
+    }
+    for rel, flags in expected.items():
+        text = (app / rel).read_text()
+        assert text.count("build-and-propose") >= 1, rel
+        for flag in flags:
+            assert flag in text, f"{rel}: {flag}"

@@ -12,9 +12,47 @@ import httpx
 
 from slipway.errors import ConfigError, StageError
 
-__all__ = ["Forge", "PullRequest", "RepoRef", "forge_for", "pull_from_json", "request_json"]
+__all__ = [
+    "Forge",
+    "PullRequest",
+    "RepoRef",
+    "api_client",
+    "forge_for",
+    "pull_from_json",
+    "request_json",
+    "route_forge",
+]
 
 RETRIES = 3
+
+# host:port of a forge -> host:port actually dialled. Empty on the host; the Dagger module, which
+# runs in a container, routes a loopback forge through a host tunnel (see gitops.repo).
+_ROUTES: dict[str, str] = {}
+
+
+def route_forge(netloc: str, via: str) -> None:
+    """Dial `via` for API requests to `netloc`; URLs and the Host header stay as they are."""
+    _ROUTES[netloc] = via
+
+
+class _Rerouting(httpx.AsyncBaseTransport):
+    def __init__(self) -> None:
+        self._inner = httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        via = _ROUTES.get(request.url.netloc.decode())
+        if via:
+            host, _, port = via.rpartition(":")
+            request.url = request.url.copy_with(host=host, port=int(port))
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+def api_client(headers: dict[str, str]) -> httpx.AsyncClient:
+    """The HTTP client every forge uses (30 s timeout; routed when `route_forge` was called)."""
+    return httpx.AsyncClient(headers=headers, timeout=30, transport=_Rerouting() if _ROUTES else None)
 
 
 @dataclass(frozen=True)

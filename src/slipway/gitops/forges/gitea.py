@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
-from slipway.gitops.forges.base import PullRequest, RepoRef, pull_from_json, request_json
+from slipway.gitops.forges.base import PullRequest, RepoRef, api_client, pull_from_json, request_json
 
 __all__ = ["Gitea"]
 
@@ -30,7 +30,7 @@ class Gitea:
         """Every open pull request into `base` (all pages)."""
         url = f"{self._api}/repos/{repo.owner}/{repo.name}/pulls"
         found: list[PullRequest] = []
-        async with httpx.AsyncClient(headers=self._headers, timeout=30) as client:
+        async with api_client(self._headers) as client:
             for page in range(1, 101):
                 params: dict[str, str | int] = {"state": "open", "limit": 50, "page": page}
                 pulls = await request_json(_get(client, url, params), "list pull requests")
@@ -47,7 +47,7 @@ class Gitea:
         """Comment on `pr`, then close it."""
         issue = f"{self._api}/repos/{repo.owner}/{repo.name}/issues/{pr.number}"
         pull = f"{self._api}/repos/{repo.owner}/{repo.name}/pulls/{pr.number}"
-        async with httpx.AsyncClient(headers=self._headers, timeout=30) as client:
+        async with api_client(self._headers) as client:
             await request_json(lambda: client.post(f"{issue}/comments", json={"body": comment}), "comment")
             await request_json(lambda: client.patch(pull, json={"state": "closed"}), "close a pull request")
 
@@ -55,6 +55,6 @@ class Gitea:
         """Open a pull request from `head` into `base`."""
         url = f"{self._api}/repos/{repo.owner}/{repo.name}/pulls"
         payload = {"head": head, "base": base, "title": title, "body": body}
-        async with httpx.AsyncClient(headers=self._headers, timeout=30) as client:
+        async with api_client(self._headers) as client:
             data = await request_json(lambda: client.post(url, json=payload), "open a pull request")
         return pull_from_json(data)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import httpx
-
-from slipway.gitops.forges.base import PullRequest, RepoRef, pull_from_json, request_json
+from slipway.gitops.forges.base import PullRequest, RepoRef, api_client, pull_from_json, request_json
 
 __all__ = ["GitHub"]
 
@@ -27,7 +25,7 @@ class GitHub:
         """The open pull request from `head` into `base`, if any."""
         url = f"{self._api}/repos/{repo.owner}/{repo.name}/pulls"
         params = {"state": "open", "head": f"{repo.owner}:{head}", "base": base}
-        async with httpx.AsyncClient(headers=self._headers, timeout=30) as client:
+        async with api_client(self._headers) as client:
             pulls = await request_json(lambda: client.get(url, params=params), "list pull requests")
         return pull_from_json(pulls[0]) if pulls else None
 
@@ -35,7 +33,7 @@ class GitHub:
         """Open a pull request from `head` into `base`."""
         url = f"{self._api}/repos/{repo.owner}/{repo.name}/pulls"
         payload = {"title": title, "head": head, "base": base, "body": body}
-        async with httpx.AsyncClient(headers=self._headers, timeout=30) as client:
+        async with api_client(self._headers) as client:
             data = await request_json(lambda: client.post(url, json=payload), "open a pull request")
         return pull_from_json(data)
 
@@ -43,7 +41,7 @@ class GitHub:
         """Every open pull request into `base` (first 100)."""
         url = f"{self._api}/repos/{repo.owner}/{repo.name}/pulls"
         params: dict[str, str | int] = {"state": "open", "base": base, "per_page": 100}
-        async with httpx.AsyncClient(headers=self._headers, timeout=30) as client:
+        async with api_client(self._headers) as client:
             pulls = await request_json(lambda: client.get(url, params=params), "list pull requests")
         return [pull_from_json(d) for d in pulls]
 
@@ -51,6 +49,6 @@ class GitHub:
         """Comment on `pr` (an issue comment), then close it."""
         issue = f"{self._api}/repos/{repo.owner}/{repo.name}/issues/{pr.number}/comments"
         pull = f"{self._api}/repos/{repo.owner}/{repo.name}/pulls/{pr.number}"
-        async with httpx.AsyncClient(headers=self._headers, timeout=30) as client:
+        async with api_client(self._headers) as client:
             await request_json(lambda: client.post(issue, json={"body": comment}), "comment")
             await request_json(lambda: client.patch(pull, json={"state": "closed"}), "close a pull request")

@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-import httpx
-
-from slipway.gitops.forges.base import PullRequest, RepoRef, request_json
+from slipway.gitops.forges.base import PullRequest, RepoRef, api_client, request_json
 
 __all__ = ["GitLab"]
 
@@ -34,7 +32,7 @@ class GitLab:
     async def find_open(self, repo: RepoRef, head: str, base: str) -> PullRequest | None:
         """The open merge request from `head` into `base`, if any."""
         params = {"state": "opened", "source_branch": head, "target_branch": base}
-        async with httpx.AsyncClient(headers=self._headers, timeout=30) as client:
+        async with api_client(self._headers) as client:
             mrs = await request_json(
                 lambda: client.get(self._project(repo), params=params), "list merge requests"
             )
@@ -46,7 +44,7 @@ class GitLab:
             "source_branch": head, "target_branch": base, "title": title, "description": body,
             "remove_source_branch": True,
         }  # fmt: skip
-        async with httpx.AsyncClient(headers=self._headers, timeout=30) as client:
+        async with api_client(self._headers) as client:
             data = await request_json(
                 lambda: client.post(self._project(repo), json=payload), "open a merge request"
             )
@@ -55,7 +53,7 @@ class GitLab:
     async def list_open(self, repo: RepoRef, base: str) -> list[PullRequest]:
         """Every open merge request into `base` (first 100)."""
         params: dict[str, str | int] = {"state": "opened", "target_branch": base, "per_page": 100}
-        async with httpx.AsyncClient(headers=self._headers, timeout=30) as client:
+        async with api_client(self._headers) as client:
             mrs = await request_json(
                 lambda: client.get(self._project(repo), params=params), "list merge requests"
             )
@@ -64,6 +62,6 @@ class GitLab:
     async def close(self, repo: RepoRef, pr: PullRequest, comment: str) -> None:
         """Add a note to the merge request, then close it."""
         mr = f"{self._project(repo)}/{pr.number}"
-        async with httpx.AsyncClient(headers=self._headers, timeout=30) as client:
+        async with api_client(self._headers) as client:
             await request_json(lambda: client.post(f"{mr}/notes", json={"body": comment}), "comment")
             await request_json(lambda: client.put(mr, json={"state_event": "close"}), "close a merge request")
