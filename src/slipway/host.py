@@ -167,6 +167,28 @@ class AppTarget:
 
         return values_path(self.values_template, self.app, env)
 
+    def promote_request(
+        self,
+        image: Any,
+        remote: Any,
+        forge_token: str,
+        forge_kind: str,
+        *,
+        direct_push: bool = False,
+        source: str = "",
+        evidence: str = "",
+    ) -> Any:
+        """The PromoteRequest writing `image` into this target's environment, with its rules."""
+        from slipway.gitops.promote import PromoteRequest
+
+        return PromoteRequest(
+            app=self.app, env=self.env, protected=self.protected, image=image, remote=remote,
+            forge_token=forge_token, values_path=self.values_path(self.env), tag_key=self.tag_key,
+            digest_key=self.digest_key, repository_key=self.repository_key, repository=self.repository,
+            direct_push=direct_push, forge_kind=forge_kind, source=source, evidence=evidence,
+            supersede=self.supersede,
+        )  # fmt: skip
+
 
 def app_target(config: AppConfig | None, app: str, env: str) -> AppTarget:
     """From slipway.yaml when given; without it every environment counts as protected."""
@@ -237,7 +259,7 @@ async def promote_env(
     """Promote `image`, or the image `from_env` runs, into `target.env` (on an open connection)."""
     from dataclasses import replace
 
-    from slipway.gitops.promote import PromoteRequest, check_promotion, current_image, promote
+    from slipway.gitops.promote import check_promotion, current_image, promote
 
     check_promote_input(target, image, from_env, direct_push)
     if from_env:
@@ -250,13 +272,15 @@ async def promote_env(
     else:
         ref = parse_ref(image)
     check_promotion(str(ref), env=target.env, protected=target.protected, direct_push=direct_push)
-    request = PromoteRequest(
-        app=target.app, env=target.env, protected=target.protected, image=ref, remote=remote,
-        forge_token=gitops.token, values_path=target.values_path(target.env), tag_key=target.tag_key,
-        digest_key=target.digest_key, repository_key=target.repository_key,
-        repository=target.repository, direct_push=direct_push, forge_kind=gitops.forge,
-        source=source_revision, evidence=evidence, supersede=target.supersede,
-    )  # fmt: skip
+    request = target.promote_request(
+        ref,
+        remote,
+        gitops.token,
+        gitops.forge,
+        direct_push=direct_push,
+        source=source_revision,
+        evidence=evidence,
+    )
     return await promote(request)
 
 

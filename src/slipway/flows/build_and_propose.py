@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 
 from slipway.flows.build import BuildRequest, build_steps
 from slipway.flows.plan import env_plan
-from slipway.gitops.promote import PromoteRequest, PromoteResult, promote
+from slipway.gitops.promote import PromoteResult, promote
 from slipway.gitops.repo import GitRemote, clone
+from slipway.host import app_target
 from slipway.refs import ImageRef
 from slipway.runner import GraphResult, run_graph
 
@@ -73,23 +74,13 @@ async def build_and_propose(
     env = cfg.environments[0]
     repo = await clone(target.remote)
     planned = await env_plan(req, repo, env.name, image)
-    promotion = await promote(
-        PromoteRequest(
-            app=cfg.app,
-            env=env.name,
-            protected=env.protected,
-            image=image,
-            remote=target.remote,
-            forge_token=target.forge_token,
-            values_path=planned.values_path,
-            tag_key=cfg.gitops.tag_key,
-            digest_key=cfg.gitops.digest_key,
-            repository_key=cfg.gitops.repository_key,
-            repository=cfg.repository,
-            forge_kind=target.forge_kind,
-            source=req.revision,
-            supersede=cfg.gitops.supersede,
-            evidence=evidence_markdown(graph, planned.manifests_diff),
-        )
+    request = app_target(cfg, "", env.name).promote_request(
+        image,
+        target.remote,
+        target.forge_token,
+        target.forge_kind,
+        source=req.revision,
+        evidence=evidence_markdown(graph, planned.manifests_diff),
     )
+    promotion = await promote(request)
     return ProposeResult(graph, promotion)
