@@ -16,6 +16,7 @@ from slipway.yaml_schema import Field, ListOf, MapOf, Record, check_document
 __all__ = [
     "AppConfig",
     "BuildConfig",
+    "ClusterConfig",
     "DeployConfig",
     "Environment",
     "GitopsConfig",
@@ -28,6 +29,8 @@ CONFIG_FILE = "slipway.yaml"
 TOOLCHAINS = ("go", "npm")
 DEPLOY_KINDS = ("helm", "kustomize")
 SEVERITIES = ("UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL")
+DEPLOY_MODES = ("gitops", "direct")
+LOCATORS = ("keys", "kustomize-images")
 
 
 def _relative(value: str) -> str | None:
@@ -42,8 +45,34 @@ def _severities(value: list[str]) -> str | None:
     return f"unknown severities {shown(bad)} (use {', '.join(SEVERITIES)})" if bad else None
 
 
+def _secret_source(value: str) -> str | None:
+    kind, _, where = value.partition(":")
+    if kind in ("env", "file") and where:
+        return None
+    return "must name where the kubeconfig is, as env:NAME or file:PATH (never the kubeconfig itself)"
+
+
+def _positive(value: int) -> str | None:
+    return None if 0 < value <= 3600 else f"must be between 1 and 3600 seconds (got {value})"
+
+
+_CLUSTER = Record(
+    {
+        "kubeconfig": Field(str, required=True, check=_secret_source),
+        "namespace": Field(str, required=True, check=dns_label_problem),
+        "rollout_timeout": Field(int, default=120, check=_positive),
+        "workload": Field(str, default="", check=lambda v: dns_label_problem(v) if v else None),
+    }
+)
+
 _ENVIRONMENT = Record(
-    {"name": Field(str, required=True, check=dns_label_problem), "protected": Field(bool, default=False)}
+    {
+        "name": Field(str, required=True, check=dns_label_problem),
+        "protected": Field(bool, default=False),
+        "deploy": Field(str, default="gitops", choices=DEPLOY_MODES),
+        "allow_direct": Field(bool, default=False),
+        "cluster": Field(_CLUSTER, absent_none=True),
+    }
 )
 
 SCHEMA = Record(
@@ -90,6 +119,8 @@ SCHEMA = Record(
                     "digest_key": Field(str, default="image.digest"),
                     "repository_key": Field(str, default=""),
                     "supersede": Field(bool, default=True),
+                    "locator": Field(str, default="keys", choices=LOCATORS),
+                    "image_name": Field(str, default=""),
                 }
             ),
         ),
@@ -99,11 +130,33 @@ SCHEMA = Record(
 
 
 @dataclass(frozen=True)
+class ClusterConfig:
+    """The Kubernetes API an environment runs on: where its kubeconfig is, and the namespace.
+
+    `kubeconfig` names a secret source (`env:NAME` or `file:PATH`), never the kubeconfig itself.
+    `workload` is the Deployment that runs the app (default: the app's name).
+    """
+
+    kubeconfig: str
+    namespace: str
+    rollout_timeout: int = 120
+    workload: str = ""
+
+
+@dataclass(frozen=True)
 class Environment:
-    """A deployment target; protected ones need pinned images and a reviewed pull request."""
+    """A deployment target; protected ones need pinned images and a reviewed pull request.
+
+    `deploy` is `gitops` (a pull request to the GitOps repository) or `direct` (helm upgrade or
+    kubectl apply against `cluster`); a protected environment deploys directly only with
+    `allow_direct`. `cluster`, when set, also turns on the server-side dry-run in validate.
+    """
 
     name: str
     protected: bool
+    deploy: str = "gitops"
+    allow_direct: bool = False
+    cluster: ClusterConfig | None = None
 
 
 @dataclass(frozen=True)
@@ -139,6 +192,9 @@ class GitopsConfig:
     With `repository_key` set, promotions write the image's repository there too (so another
     repository may be promoted); without it, only the app's own repository is accepted.
     `supersede` closes older open promotion PRs of the same app and environment.
+    `locator` says what the file is: `keys` (tag_key/digest_key/repository_key are key paths in
+    a YAML file) or `kustomize-images` (the kustomization's `images:` entry named `image_name`,
+    by default the app's image repository, written as `kustomize edit set image` would).
     """
 
     values_path: str
@@ -146,6 +202,8 @@ class GitopsConfig:
     digest_key: str
     repository_key: str = ""
     supersede: bool = True
+    locator: str = "keys"
+    image_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -183,6 +241,17 @@ def _cross_checks(values: dict[str, Any], path: Path) -> list[str]:
         problems.append(f"{path}: environments: names must be unique (got {shown(envs)})")
     deploy = values.get("deploy") or {}
     per_env = deploy.get("values") if deploy.get("kind") == "helm" else deploy.get("overlays")
+    for env in values.get("environments") or []:
+        if not env or not env.get("name"):
+            continue
+        where = f"{path}: environments[{env['name']}]"
+        if env.get("deploy") == "direct" and not env.get("cluster"):
+            problems.append(f"{where}: deploy: direct needs a cluster: (kubeconfig and namespace)")
+        if env.get("deploy") == "direct" and env.get("protected") and not env.get("allow_direct"):
+            problems.append(
+                f"{where}: a protected environment deploys only through a reviewed pull request "
+                "(set allow_direct: true to allow direct deploys of pinned digests)"
+            )
     if deploy.get("kind") and per_env is not None:
         key = "values" if deploy["kind"] == "helm" else "overlays"
         unknown = sorted(set(per_env) - set(envs))
@@ -222,7 +291,7 @@ def _build(v: dict[str, Any], path: Path) -> AppConfig:
         toolchain=v["toolchain"],
         build=BuildConfig(build["dockerfile"], build["context"]),
         deploy=DeployConfig(deploy["kind"], deploy["path"], deploy["values"], deploy["overlays"]),
-        environments=tuple(Environment(e["name"], e["protected"]) for e in v["environments"]),
+        environments=tuple(_environment(e) for e in v["environments"]),
         scan=ScanConfig(tuple(scan["severities"]), scan["ignore_file"]),
         policy_dir=v["policy"]["dir"],
         gitops=GitopsConfig(
@@ -231,7 +300,17 @@ def _build(v: dict[str, Any], path: Path) -> AppConfig:
             gitops["digest_key"],
             gitops["repository_key"],
             gitops["supersede"],
+            gitops["locator"],
+            gitops["image_name"],
         ),
         tools=v["tools"],
         source=path,
     )
+
+
+def _environment(e: dict[str, Any]) -> Environment:
+    c = e["cluster"]
+    cluster = (
+        ClusterConfig(c["kubeconfig"], c["namespace"], c["rollout_timeout"], c["workload"]) if c else None
+    )
+    return Environment(e["name"], e["protected"], e["deploy"], e["allow_direct"], cluster)

@@ -43,6 +43,7 @@ class Field:
     default: Any = None
     choices: tuple[str, ...] = ()
     check: Callable[[Any], str | None] | None = None
+    absent_none: bool = False  # an absent optional Record reads as None, not as its defaults
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ class MapOf:
 
 
 def _defaults(spec: Field) -> Any:
-    if isinstance(spec.kind, Record):
+    if isinstance(spec.kind, Record) and not spec.absent_none:
         return {name: _defaults(f) for name, f in spec.kind.fields.items()}
     return spec.default
 
