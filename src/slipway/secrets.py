@@ -17,13 +17,13 @@ __all__ = ["MAX_SECRET_BYTES", "read_secret", "read_token"]
 MAX_SECRET_BYTES = 64 * 1024
 
 
-def _checked(value: str, option: str, source: str) -> str:
+def _checked(value: str, option: str, source: str, *, multiline: bool = False) -> str:
     """`value` without surrounding whitespace; a ConfigError naming `source` when unusable."""
     value = value.strip()
     problem = ""
     if not value:
         problem = "is empty"
-    elif "\n" in value or "\r" in value:
+    elif not multiline and ("\n" in value or "\r" in value):
         problem = "contains a line break (a token is one line)"
     elif "\0" in value:
         problem = "contains a NUL byte"
@@ -35,15 +35,15 @@ def _checked(value: str, option: str, source: str) -> str:
     return value
 
 
-def _read_env(name: str, option: str) -> str:
+def _read_env(name: str, option: str, *, multiline: bool = False) -> str:
     value = os.environ.get(name, "")
     if not value:
         msg = f"{option}: environment variable {name} is not set or empty"
         raise ConfigError(msg)
-    return _checked(value, option, f"environment variable {name}")
+    return _checked(value, option, f"environment variable {name}", multiline=multiline)
 
 
-def _read_file(where: str, option: str) -> str:
+def _read_file(where: str, option: str, *, multiline: bool = False) -> str:
     path = Path(where).expanduser()
     if not path.is_file():
         msg = f"{option}: secret file {path} does not exist"
@@ -62,16 +62,19 @@ def _read_file(where: str, option: str) -> str:
     except UnicodeDecodeError:
         msg = f"{option}: secret file {path} is not UTF-8 text (save the token as plain UTF-8)"
         raise ConfigError(msg) from None  # the decode error holds the file's bytes
-    return _checked(text, option, f"secret file {path}")
+    return _checked(text, option, f"secret file {path}", multiline=multiline)
 
 
-def read_secret(spec: str, option: str) -> str:
-    """The secret `spec` points at; a ConfigError (never echoing the value) when it is unusable."""
+def read_secret(spec: str, option: str, *, multiline: bool = False) -> str:
+    """The secret `spec` points at; a ConfigError (never echoing the value) when it is unusable.
+
+    Tokens are one line; `multiline` accepts documents such as a kubeconfig.
+    """
     kind, _, where = spec.partition(":")
     if kind == "env" and where:
-        return _read_env(where, option)
+        return _read_env(where, option, multiline=multiline)
     if kind == "file" and where:
-        return _read_file(where, option)
+        return _read_file(where, option, multiline=multiline)
     msg = f"{option}: pass secrets as env:NAME or file:PATH, not as plain text"
     raise ConfigError(msg)
 

@@ -32,11 +32,14 @@ class KubeTarget:
     """One environment's cluster: its kubeconfig (a secret), namespace and API server URL.
 
     `server` is the URL the kubeconfig's current context names (e.g. https://127.0.0.1:16443).
+    `service`, when given, is the tunnel to a loopback server (a Dagger module gets it as an
+    argument, since it cannot open the caller's host itself); otherwise one is opened here.
     """
 
     kubeconfig: dagger.Secret
     namespace: str
     server: str
+    service: dagger.Service | None = None
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.server)
@@ -109,7 +112,9 @@ def kube_container(target: KubeTarget, image: str) -> dagger.Container:
     )
     if target.tunneled:
         host = urlsplit(target.server).hostname or ""
-        tunnel = dag.host().service([PortForward(backend=target.port, frontend=target.port)], host=host)
+        tunnel = target.service or dag.host().service(
+            [PortForward(backend=target.port, frontend=target.port)], host=host
+        )
         ctr = (
             ctr.with_service_binding(TUNNEL_ALIAS, tunnel)
             .with_env_variable("HELM_KUBEAPISERVER", target.container_server)

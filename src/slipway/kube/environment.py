@@ -1,0 +1,50 @@
+"""An environment's cluster as the flows take it: its KubeTarget, from slipway.yaml or arguments."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from slipway.errors import ConfigError
+from slipway.kube.target import KubeTarget, kubeconfig_server
+from slipway.secrets import read_secret
+
+if TYPE_CHECKING:
+    import dagger
+
+    from slipway.config import AppConfig, ClusterConfig
+
+__all__ = ["env_cluster", "host_kube_target", "secret_kube_target"]
+
+
+def env_cluster(config: AppConfig, env: str, *, required_for: str = "") -> ClusterConfig | None:
+    """`env`'s cluster settings; None when it names none, or a ConfigError if `required_for` is set."""
+    cluster = config.environment(env).cluster
+    if cluster is None and required_for:
+        msg = (
+            f"config: environment {env!r} in {config.source} names no cluster, which {required_for} "
+            "needs (add cluster: with kubeconfig and namespace)"
+        )
+        raise ConfigError(msg)
+    return cluster
+
+
+def host_kube_target(cluster: ClusterConfig, env: str, kubeconfig: str = "") -> KubeTarget:
+    """`env`'s KubeTarget, its kubeconfig read on this host (needs an engine connection).
+
+    `kubeconfig` (env:NAME or file:PATH, from the command line) overrides the config's source.
+    """
+    from dagger import dag
+
+    option = "--kubeconfig" if kubeconfig else f"environments[{env}].cluster.kubeconfig"
+    text = read_secret(kubeconfig or cluster.kubeconfig, option, multiline=True)
+    server = kubeconfig_server(text, f"the kubeconfig for {env} ({option})")
+    secret = dag.set_secret(f"slipway-kubeconfig-{env}", text)
+    return KubeTarget(kubeconfig=secret, namespace=cluster.namespace, server=server)
+
+
+async def secret_kube_target(
+    kubeconfig: dagger.Secret, namespace: str, service: dagger.Service | None = None
+) -> KubeTarget:
+    """A KubeTarget from a kubeconfig already held as a secret (the Dagger module's arguments)."""
+    server = kubeconfig_server(await kubeconfig.plaintext(), "--kubeconfig")
+    return KubeTarget(kubeconfig=kubeconfig, namespace=namespace, server=server, service=service)
