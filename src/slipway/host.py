@@ -44,11 +44,28 @@ class BuildOptions:
     tag: str = ""
     allow_custom_tag: bool = False
     cache_suffix: str = ""
+    kubeconfig: str = ""  # env:NAME or file:PATH, overriding each cluster's kubeconfig source
+
+
+def _kube_targets(config: AppConfig, envs: list[str], kubeconfig: str) -> dict[str, Any]:
+    """The KubeTarget of each of `envs` that names a cluster (on an open connection)."""
+    from slipway.kube.environment import host_kube_target
+
+    return {
+        env: host_kube_target(cluster, env, kubeconfig)
+        for env in envs
+        if (cluster := config.environment(env).cluster) is not None
+    }
 
 
 @contextlib.asynccontextmanager
-async def _build_request(options: BuildOptions) -> AsyncIterator[tuple[AppConfig, Any]]:
-    """Check everything checkable offline, then connect and yield the BuildRequest."""
+async def _build_request(
+    options: BuildOptions, *, every_env: bool = False
+) -> AsyncIterator[tuple[AppConfig, Any]]:
+    """Check everything checkable offline, then connect and yield the BuildRequest.
+
+    The request carries the cluster of the built environment (of every one with `every_env`).
+    """
     from slipway.flows.build import BuildRequest, preflight
 
     config = load_config(options.source)
@@ -70,6 +87,11 @@ async def _build_request(options: BuildOptions) -> AsyncIterator[tuple[AppConfig
                 tag=options.tag,
                 allow_custom_tag=options.allow_custom_tag,
                 cache_suffix=options.cache_suffix,
+                kube=_kube_targets(
+                    config,
+                    [e.name for e in config.environments] if every_env else [env.name],
+                    options.kubeconfig,
+                ),
             ),
         )
 
@@ -112,7 +134,7 @@ async def run_plan(
     """Everything up to the pull request, nothing pushed: the gates and each env's diffs."""
     from slipway.flows.plan import plan
 
-    async with _build_request(options) as (config, request):
+    async with _build_request(options, every_env=True) as (config, request):
         return config, await plan(request, gitops_target(gitops, dict(config.tools)), on_change)
 
 

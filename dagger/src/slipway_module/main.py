@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import sys
 import tempfile
@@ -103,6 +104,14 @@ class Slipway:
         dagger.Service | None,
         Doc("the GitOps forge when it listens on this machine's loopback (tcp://localhost:3000)"),
     ] = None
+    kubeconfig: Annotated[
+        dagger.Secret | None,
+        Doc("kubeconfig for the environments slipway.yaml gives a cluster (server-side dry-run, deploy)"),
+    ] = None
+    kube_service: Annotated[
+        dagger.Service | None,
+        Doc("the Kubernetes API server when it listens on this machine's loopback (tcp://localhost:16443)"),
+    ] = None
 
     async def _use_tool_images(self) -> None:
         """Make the given table the library's local table (its SLIPWAY_TOOL_IMAGES file)."""
@@ -122,6 +131,14 @@ class Slipway:
     ) -> dagger.Container:
         """Return the base container the stages start from."""
         return dag.container().from_(image)
+
+    async def _with_clusters(self, req: BuildRequest, *, every_env: bool = False) -> BuildRequest:
+        """`req` with the cluster of its environment (of every one, for plan) from --kubeconfig."""
+        from slipway.kube.environment import secret_kube_targets
+
+        envs = [e.name for e in req.config.environments] if every_env else [req.env]
+        kube = await secret_kube_targets(req.config, envs, self.kubeconfig, self.kube_service)
+        return dataclasses.replace(req, kube=kube)
 
     async def _step(self, request: BuildRequest, name: str) -> object:
         steps = {s.name: s for s in build_steps(request, with_publish=False)}
@@ -176,6 +193,7 @@ class Slipway:
         await self._use_tool_images()
         with _one_line_errors():
             req = await request_from_directory(source, revision, created=None, source_url=None, env=env)
+            req = await self._with_clusters(req)
             await self._step(req, "validate")
             return (await self._step(req, "render")).manifests  # type: ignore[attr-defined]
 
@@ -196,7 +214,7 @@ class Slipway:
                 source, revision, created=created, source_url=source_url,
                 registry_auth=_auth(registry_username, registry_password),
             )  # fmt: skip
-            graph = await run_graph(build_steps(req))
+            graph = await run_graph(build_steps(await self._with_clusters(req)))
             _check(graph)
         return Published.of(graph.steps["publish"].evidence, graph)
 
@@ -224,6 +242,7 @@ class Slipway:
                 source, revision, created=created, source_url=source_url,
                 registry_auth=_auth(registry_username, registry_password),
             )  # fmt: skip
+            req = await self._with_clusters(req)
             outcome = await build_and_propose(req, gitops_target(gitops, dict(req.config.tools)))
             _check(outcome.graph)
         published = Published.of(outcome.graph.steps["publish"].evidence, outcome.graph)
@@ -298,6 +317,7 @@ class Slipway:
         with _one_line_errors():
             gitops = await _gitops(gitops_repo, gitops_token, base, forge, self.forge_service)
             req = await request_from_directory(source, revision, created=created, source_url=source_url)
+            req = await self._with_clusters(req, every_env=True)
             graph, image, plans = await plan(req, gitops_target(gitops, dict(req.config.tools)))
             _check(graph)
         return Plan.of(image, graph, plans)

@@ -120,6 +120,9 @@ class EnvironmentPlan:
     values_path: Annotated[str, Doc("its values file in the GitOps repository")] = field()
     values_diff: Annotated[str, Doc("the values file diff")] = field()
     manifests_diff: Annotated[str, Doc("the rendered manifests diff")] = field()
+    server_checked: Annotated[
+        int | None, Doc("resources its API server accepted in a dry-run (null: it names no cluster)")
+    ] = field(default=None)
 
 
 @object_type

@@ -12,6 +12,7 @@ from slipway.cli.run import (
     APP_DIR_OPT,
     BASE_OPT,
     FORGE_OPT,
+    KUBECONFIG_OPT,
     REPO_OPT,
     REVISION_OPT,
     TOKEN_OPT,
@@ -29,6 +30,7 @@ def plan(
     base: str = BASE_OPT,
     forge: str = FORGE_OPT,
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON."),
+    kubeconfig: str = KUBECONFIG_OPT,
 ) -> None:
     """Run the gates and show, per environment, the values and rendered-manifest diffs."""
     import anyio
@@ -38,7 +40,10 @@ def plan(
 
     gitops = _gitops(repo, token, base, forge)
     _, (graph, image, plans) = anyio.run(
-        run_plan, BuildOptions(source, revision=revision), gitops, progress(as_json=as_json)
+        run_plan,
+        BuildOptions(source, revision=revision, kubeconfig=kubeconfig),
+        gitops,
+        progress(as_json=as_json),
     )
     if as_json:
         data = {
@@ -56,3 +61,5 @@ def plan(
         result(p.values_diff.rstrip() or "(no change)")
         result(f"\n### rendered manifests ({p.env})")
         result(p.manifests_diff.rstrip() or "(no change)")
+        if p.server_checked is not None:
+            result(f"server-side dry-run ({p.env}): {p.server_checked} resources accepted")

@@ -19,6 +19,11 @@ if TYPE_CHECKING:
 APP_DIR_OPT = typer.Option(..., "--source", help="The application directory (has slipway.yaml).")
 REVISION_OPT = typer.Option("", "--revision", help="Commit SHA (default: the checkout's HEAD).")
 JSON_OPT = typer.Option(False, "--json", help="Print the result as JSON.")
+KUBECONFIG_OPT = typer.Option(
+    "",
+    "--kubeconfig",
+    help="Kubeconfig as env:NAME or file:PATH (default: each env's cluster.kubeconfig).",
+)
 
 run_app = typer.Typer(help="Run a pipeline function on the engine.", no_args_is_help=True)
 
@@ -64,6 +69,7 @@ def build_cmd(
         False, "--allow-custom-tag", help="Allow a non-SHA tag (never for protected envs)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the result object as JSON."),
+    kubeconfig: str = KUBECONFIG_OPT,
 ) -> None:
     """Test, build, scan, render, validate and publish one application."""
     import anyio
@@ -71,7 +77,7 @@ def build_cmd(
     from slipway.host import BuildOptions, run_build
     from slipway.report import graph_json
 
-    options = BuildOptions(source, env, revision, tag, allow_custom_tag)
+    options = BuildOptions(source, env, revision, tag, allow_custom_tag, kubeconfig=kubeconfig)
     config, outcome = anyio.run(run_build, options, progress(as_json=as_json))
     if as_json:
         result(json.dumps(graph_json(outcome), indent=2))
@@ -170,6 +176,7 @@ def build_and_propose_cmd(
     base: str = BASE_OPT,
     forge: str = FORGE_OPT,
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    kubeconfig: str = KUBECONFIG_OPT,
 ) -> None:
     """Build, gate and publish the app, then open the promotion PR for its first environment."""
     import anyio
@@ -178,7 +185,8 @@ def build_and_propose_cmd(
     from slipway.report import evidence_json, graph_json
 
     gitops = _gitops(repo, token, base, forge)
-    _, outcome = anyio.run(run_build_and_propose, BuildOptions(source, revision=revision), gitops,
+    options = BuildOptions(source, revision=revision, kubeconfig=kubeconfig)
+    _, outcome = anyio.run(run_build_and_propose, options, gitops,
                            progress(as_json=as_json))  # fmt: skip
     if as_json:
         promotion = evidence_json(outcome.promotion) if outcome.promotion else None

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from slipway.config import AppConfig
 from slipway.refs import ImageRef
 from slipway.runner import Step
-from slipway.stages import build, publish, render, scan, test, validate
+from slipway.stages import build, dry_run, publish, render, scan, test, validate
 from slipway.tool_images import ToolImages
 
 if TYPE_CHECKING:
     import dagger
+
+    from slipway.kube.target import KubeTarget
 
 __all__ = ["BuildRequest", "build_steps", "preflight", "render_config", "request_from_directory"]
 
@@ -31,6 +35,8 @@ class BuildRequest:
     allow_custom_tag: bool = False
     registry_auth: publish.RegistryAuth | None = None
     cache_suffix: str = ""
+    # env -> its cluster, for the server-side dry-run; envs without one validate offline only
+    kube: Mapping[str, KubeTarget] = field(default_factory=dict)
 
     @property
     def publish_config(self) -> publish.PublishConfig:
@@ -135,7 +141,13 @@ def build_steps(req: BuildRequest, *, with_publish: bool = True) -> list[Step]:
         conf = validate.ValidateConfig(
             env.name, env.protected, tools["kubeconform"], tools["conftest"], policies
         )
-        return await validate.validate(out["render"].manifests, conf)
+        result = await validate.validate(out["render"].manifests, conf)
+        if (kube := req.kube.get(env.name)) is not None:
+            checked = await dry_run.server_dry_run(
+                out["render"].manifests, dry_run.DryRunConfig(env.name, kube, tools["kubectl"])
+            )
+            result = dataclasses.replace(result, server_checked=len(checked.resources))
+        return result
 
     async def run_publish(out: Any) -> ImageRef:
         return await publish.publish(out["build"].image, req.publish_config)

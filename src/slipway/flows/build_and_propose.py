@@ -52,8 +52,13 @@ def evidence_markdown(graph: GraphResult, manifests_diff: str = "") -> str:
     validate = graph.steps.get("validate")
     if validate is not None and validate.evidence is not None:
         v = validate.evidence
+        server = (
+            ""
+            if v.server_checked is None
+            else (f"; server-side dry-run: {v.server_checked} resources accepted")
+        )
         lines.append(f"- Validation: kubeconform -strict: {v.resources} resources valid; "
-                     f"conftest: {v.policy_checks} checks passed")  # fmt: skip
+                     f"conftest: {v.policy_checks} checks passed{server}")  # fmt: skip
     test = graph.steps.get("test")
     if test is not None and test.evidence is not None:
         lines.append(f"- Tests: `{test.evidence.command}` passed")

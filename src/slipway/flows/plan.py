@@ -18,7 +18,7 @@ from slipway.gitops.values_edit import set_values
 from slipway.gitops.values_path import values_path
 from slipway.refs import ImageRef
 from slipway.runner import GraphResult, run_graph
-from slipway.stages import render
+from slipway.stages import dry_run, render
 from slipway.tool_images import ToolImages
 
 if TYPE_CHECKING:
@@ -53,10 +53,27 @@ class EnvPlan:
     values_path: str
     values_diff: str
     manifests_diff: str
+    server_checked: int | None = None  # resources the API server accepted; None: no cluster
+
+
+async def _server_checked(req: BuildRequest, env: str, image: ImageRef) -> int | None:
+    """Dry-run `env`'s manifests with `image` on its cluster; None when it names none."""
+    kube = req.kube.get(env)
+    if kube is None:
+        return None
+    tools = ToolImages.resolve(req.config.tools)
+    rendered = await render.render(req.source, render_config(req.config, env, image, tools))
+    result = await dry_run.server_dry_run(
+        rendered.manifests, dry_run.DryRunConfig(env, kube, tools["kubectl"])
+    )
+    return len(result.resources)
 
 
 async def env_plan(req: BuildRequest, repo: dagger.Directory, env: str, new: ImageRef) -> EnvPlan:
-    """What promoting `new` to `env` would change in its values file and rendered manifests."""
+    """What promoting `new` to `env` would change in its values file and rendered manifests.
+
+    An environment with a cluster also passes the server-side dry-run, or a StageError says why.
+    """
     cfg = req.config
     path = values_path(cfg.gitops.values_path, cfg.app, env)
     old_text = await repo.file(path).contents()
@@ -73,6 +90,7 @@ async def env_plan(req: BuildRequest, repo: dagger.Directory, env: str, new: Ima
         values_path=path,
         values_diff=_diff(old_text, new_text, f"a/{path}", f"b/{path}"),
         manifests_diff=_diff(old_manifests, new_manifests, f"{env}/{old_ref}", f"{env}/{new}"),
+        server_checked=await _server_checked(req, env, new),
     )
 
 

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     from slipway.config import AppConfig, ClusterConfig
 
-__all__ = ["env_cluster", "host_kube_target", "secret_kube_target"]
+__all__ = ["env_cluster", "host_kube_target", "secret_kube_target", "secret_kube_targets"]
 
 
 def env_cluster(config: AppConfig, env: str, *, required_for: str = "") -> ClusterConfig | None:
@@ -48,3 +48,27 @@ async def secret_kube_target(
     """A KubeTarget from a kubeconfig already held as a secret (the Dagger module's arguments)."""
     server = kubeconfig_server(await kubeconfig.plaintext(), "--kubeconfig")
     return KubeTarget(kubeconfig=kubeconfig, namespace=namespace, server=server, service=service)
+
+
+async def secret_kube_targets(
+    config: AppConfig,
+    envs: list[str],
+    kubeconfig: dagger.Secret | None,
+    service: dagger.Service | None = None,
+) -> dict[str, KubeTarget]:
+    """The KubeTarget of each of `envs` naming a cluster, all from one kubeconfig secret.
+
+    A ConfigError when one of them names a cluster and no kubeconfig was given: the server-side
+    dry-run is never skipped silently.
+    """
+    clustered = {e: c for e in envs if (c := config.environment(e).cluster) is not None}
+    if clustered and kubeconfig is None:
+        names = ", ".join(clustered)
+        msg = (
+            f"config: environment(s) {names} in {config.source} name a cluster: pass --kubeconfig "
+            "(and --kube-service tcp://localhost:PORT for an API server on this machine's loopback)"
+        )
+        raise ConfigError(msg)
+    if kubeconfig is None:
+        return {}
+    return {e: await secret_kube_target(kubeconfig, c.namespace, service) for e, c in clustered.items()}

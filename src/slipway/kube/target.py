@@ -11,6 +11,7 @@ variables `kube_container` sets.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -106,6 +107,9 @@ def kube_container(target: KubeTarget, image: str) -> dagger.Container:
     ctr = (
         dag.container()
         .from_(image)
+        # A cluster's answers are live state (and secrets are not part of Dagger's cache key):
+        # never reuse an earlier call's result.
+        .with_env_variable("SLIPWAY_KUBE_CALL", uuid.uuid4().hex)
         .with_mounted_secret(KUBECONFIG_PATH, target.kubeconfig, mode=0o400)
         .with_env_variable("KUBECONFIG", KUBECONFIG_PATH)
         .with_env_variable("HELM_NAMESPACE", target.namespace)

@@ -33,6 +33,8 @@ _MANIFESTS = "/work/manifests.yaml"
 _FRAMING = re.compile(
     r'error when (creating|patching) "[^"]*": '
     r'|error when retrieving current configuration of: .*? from server for: "[^"]*": '
+    r'|error: error validating "[^"]*": error validating data: '
+    r"|; if you choose to ignore these errors, turn validation off with --validate=false"
 )
 _CONTINUED = ("Resource: ", "Name: ", "from server for: ")
 _MISSING_NS = re.compile(r'namespaces "([^"]+)" not found')
@@ -80,7 +82,7 @@ def _advice(problems: list[str], config: DryRunConfig) -> str:
     if "forbidden" in text.lower():
         ns = config.target.namespace
         return f"these credentials may not do this in {ns}: bind them with `slipway cluster namespace {ns}`"
-    if "Unauthorized" in text:
+    if "Unauthorized" in text or "provide credentials" in text:
         return "the kubeconfig's credentials are refused: renew them"
     if "Unable to connect" in text or "connection refused" in text:
         return f"is the API server {config.target.server} up? (slipway cluster status)"

@@ -31,10 +31,14 @@ class ValidateConfig:
 
 @dataclass(frozen=True)
 class ValidateResult:
-    """How many resources passed the schemas and how many policy checks ran."""
+    """How many resources passed the schemas and policy checks, and the server-side dry-run.
+
+    `server_checked` is None when the environment names no cluster (no dry-run ran).
+    """
 
     resources: int
     policy_checks: int
+    server_checked: int | None = None
 
 
 def bundled_policies() -> dagger.Directory:

@@ -38,3 +38,16 @@ def test_a_refusal_spread_over_lines_is_one_problem_without_kubectls_framing() -
         'Error from server (Forbidden): deployments.apps "web" is forbidden: User "slipway-deploy" cannot get '
         'resource "deployments" in API group "apps" in the namespace "kube-system"'
     ]
+
+
+UNAUTHORIZED = (
+    'error: error validating "/work/manifests.yaml": error validating data: failed to download openapi: '
+    "the server has asked for the client to provide credentials; if you choose to ignore these errors, "
+    "turn validation off with --validate=false\n"
+)
+
+
+def test_refused_credentials_keep_the_servers_reason_without_kubectls_advice() -> None:
+    assert server_problems(UNAUTHORIZED) == [
+        "failed to download openapi: the server has asked for the client to provide credentials"
+    ]
