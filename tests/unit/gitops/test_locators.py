@@ -215,3 +215,16 @@ environments: [{name: dev}]
 def test_the_config_picks_the_locator(gitops: str, expected: Locator) -> None:
     config = parse_config(CONFIG + gitops, Path("slipway.yaml"))
     assert locator_for(config.gitops, config.repository) == expected
+
+
+LAYOUT = Path(__file__).resolve().parents[3] / "examples" / "gitops-layouts" / "kustomize-images" / "apps"
+
+
+@pytest.mark.parametrize("path", sorted(LAYOUT.glob("*/overlays/*/kustomization.yaml")), ids=str)
+def test_the_example_layout_changes_exactly_the_image_and_restores(path: Path) -> None:
+    loc = KustomizeImagesLocator("localhost:5000/slipway-examples/web-api")
+    before = path.read_text()
+    old = loc.read(before, path.name)
+    out = loc.write(before, ImageRef(old.repository, SHA, DIGEST), path.name)
+    assert len(_changed(before, out)) == 4  # newTag and digest, out and in
+    assert loc.write(out, old, path.name) == before
