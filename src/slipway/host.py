@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slipway.config import AppConfig, load_config
 from slipway.engine.connection import engine_connection
@@ -15,6 +15,9 @@ from slipway.identity import check_app, check_branch, check_env, check_repo_url,
 from slipway.refs import parse_ref
 from slipway.runner import GraphResult, StepRecord, run_graph
 from slipway.source import SOURCE_EXCLUDES, source_info
+
+if TYPE_CHECKING:
+    from slipway.gitops.locators import Locator
 
 __all__ = [
     "BuildOptions",
@@ -169,15 +172,17 @@ class PromoteOptions:
 
 @dataclass(frozen=True)
 class AppTarget:
-    """An app's canonical name, the target env's protection and where its image lives in git."""
+    """An app's canonical name, the target env's protection and where its image lives in git.
+
+    `values_template` names each environment's file, `locator` the place in it (see
+    `slipway.gitops.locators`).
+    """
 
     app: str
     env: str
     protected: bool
     values_template: str
-    tag_key: str
-    digest_key: str
-    repository_key: str
+    locator: Locator
     repository: str
     tools: dict[str, str]
     config: AppConfig | None
@@ -205,8 +210,8 @@ class AppTarget:
 
         return PromoteRequest(
             app=self.app, env=self.env, protected=self.protected, image=image, remote=remote,
-            forge_token=forge_token, values_path=self.values_path(self.env), tag_key=self.tag_key,
-            digest_key=self.digest_key, repository_key=self.repository_key, repository=self.repository,
+            forge_token=forge_token, values_path=self.values_path(self.env), locator=self.locator,
+            repository=self.repository,
             direct_push=direct_push, forge_kind=forge_kind, source=source, evidence=evidence,
             supersede=self.supersede,
         )  # fmt: skip
@@ -214,6 +219,8 @@ class AppTarget:
 
 def app_target(config: AppConfig | None, app: str, env: str) -> AppTarget:
     """From slipway.yaml when given; without it every environment counts as protected."""
+    from slipway.gitops.locators import KeysLocator, locator_for
+
     check_env(env, "--env")
     if config is not None:
         if app and app != config.app:
@@ -221,15 +228,15 @@ def app_target(config: AppConfig | None, app: str, env: str) -> AppTarget:
             raise ConfigError(msg)
         g = config.gitops
         return AppTarget(
-            config.app, env, config.environment(env).protected, g.values_path, g.tag_key,
-            g.digest_key, g.repository_key, config.repository, dict(config.tools), config, g.supersede,
+            config.app, env, config.environment(env).protected, g.values_path,
+            locator_for(g, config.repository), config.repository, dict(config.tools), config, g.supersede,
         )  # fmt: skip
     if not app:
         msg = "promote: pass --source APP_DIR (with slipway.yaml) or --app NAME"
         raise ConfigError(msg)
     return AppTarget(
         check_app(app), env, is_protected(env, None), "apps/{app}/overlays/{env}/values.yaml",
-        "image.tag", "image.digest", "", "", {}, None,
+        KeysLocator(), "", {}, None,
     )  # fmt: skip
 
 
@@ -286,9 +293,8 @@ async def promote_env(
     check_promote_input(target, image, from_env, direct_push)
     if from_env:
         ref = await current_image(
-            remote, target.values_path(from_env), target.tag_key, target.digest_key,
-            app=target.app, env=from_env,
-        )  # fmt: skip
+            remote, target.values_path(from_env), target.locator, app=target.app, env=from_env
+        )
         if not ref.repository:
             ref = replace(ref, repository=target.repository)
     else:

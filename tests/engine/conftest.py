@@ -79,14 +79,16 @@ class GitopsRepo:
         return self.checkout
 
 
-def seed_repo(forge: Forge, tmp_path: Path, extra_apps: int = 0) -> GitopsRepo:
-    """A new repository on the forge holding examples/gitops (plus app-1..N copies of web-api)."""
+def seed_repo(
+    forge: Forge, tmp_path: Path, extra_apps: int = 0, layout: Path = ROOT / "examples" / "gitops"
+) -> GitopsRepo:
+    """A new repository on the forge holding `layout` (plus app-1..N copies of web-api)."""
     name = f"gitops-{uuid.uuid4().hex[:10]}"
     with forge.api() as api:
         resp = api.post("/user/repos", json={"name": name, "auto_init": False, "default_branch": "main"})
         assert resp.status_code == 201, resp.text
     work = tmp_path / name
-    shutil.copytree(ROOT / "examples" / "gitops", work)
+    shutil.copytree(layout, work)
     for i in range(1, extra_apps + 1):
         shutil.copytree(work / "apps" / "web-api", work / "apps" / f"app-{i}")
     url = f"{forge.url}/slipway/{name}.git"

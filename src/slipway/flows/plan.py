@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING
 
 from slipway.errors import ConfigError, StageError
 from slipway.flows.build import BuildRequest, build_steps, render_config
-from slipway.gitops.promote import image_changes, values_image
+from slipway.gitops.locators import locator_for
 from slipway.gitops.repo import clone
-from slipway.gitops.values_edit import set_values
 from slipway.gitops.values_path import values_path
 from slipway.refs import ImageRef
 from slipway.runner import GraphResult, run_graph
@@ -77,9 +76,9 @@ async def env_plan(req: BuildRequest, repo: dagger.Directory, env: str, new: Ima
     cfg = req.config
     path = values_path(cfg.gitops.values_path, cfg.app, env)
     old_text = await repo.file(path).contents()
-    g = cfg.gitops
-    new_text = set_values(old_text, image_changes(new, g.tag_key, g.digest_key), name=path)
-    old_ref = values_image(old_text, g.tag_key, g.digest_key, path)
+    locator = locator_for(cfg.gitops, cfg.repository)
+    new_text = locator.write(old_text, new, path)
+    old_ref = locator.read(old_text, path)
     if not old_ref.repository:
         old_ref = dataclasses.replace(old_ref, repository=cfg.repository)
     old_manifests = await _render_text(req, env, old_ref) if old_ref.tag or old_ref.digest else ""

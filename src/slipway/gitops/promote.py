@@ -1,5 +1,8 @@
 """promote: write an image reference into an environment's values file in the GitOps repo.
 
+Where in the file the image goes is the request's locator (`gitops/locators/`): key paths in
+a values file, or a kustomization's `images:` entry.
+
 Protected environments always go through a pull request, with an image whose digest the
 registry serves; unprotected ones may push straight to the base branch when asked. Each
 (app, environment, image) has its own `release/<app>/<env>/...` branch and pull request, and a
@@ -13,14 +16,15 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from slipway.errors import ConfigError, SlipwayError, StageError
 from slipway.gitops.forges import Forge, PullRequest, RepoRef, forge_for
+from slipway.gitops.locators import KeysLocator, Locator, image_changes, values_image
 from slipway.gitops.repo import Change, GitRemote, clone, delete_branch, git_output, push_commit
 from slipway.gitops.trailers import promotion_message
-from slipway.gitops.values_edit import read_value, safe_repo_path, set_values
+from slipway.gitops.values_edit import safe_repo_path
 from slipway.identity import check_app, check_env
 from slipway.refs import ImageRef, parse_ref
 
@@ -32,6 +36,7 @@ __all__ = [
     "PromoteResult",
     "check_promotion",
     "current_image",
+    "image_changes",
     "promote",
     "release_branch",
     "values_image",
@@ -49,7 +54,7 @@ fi
 
 @dataclass(frozen=True)
 class PromoteRequest:
-    """What to write where: the app, its environment, the image and the repository."""
+    """What to write where: the app, its environment, the image, the file and its locator."""
 
     app: str
     env: str
@@ -58,9 +63,7 @@ class PromoteRequest:
     remote: GitRemote
     forge_token: str
     values_path: str
-    tag_key: str = "image.tag"
-    digest_key: str = "image.digest"
-    repository_key: str = ""
+    locator: Locator = field(default_factory=KeysLocator)
     repository: str = ""
     direct_push: bool = False
     forge_kind: str = ""
@@ -113,43 +116,11 @@ def release_branch(app: str, env: str, image: ImageRef) -> str:
     return f"release/{app}/{env}/{readable}-{hashlib.sha256(str(image).encode()).hexdigest()[:8]}"
 
 
-def image_changes(image: ImageRef, tag_key: str, digest_key: str, repository_key: str = "") -> dict[str, str]:
-    """The values-file edits that point an environment at `image`."""
-    changes = {}
-    if repository_key:
-        changes[repository_key] = image.repository
-    if image.tag:
-        changes[tag_key] = image.tag
-    if digest_key:
-        changes[digest_key] = image.digest
-    return changes
-
-
-def _repository_key(tag_key: str) -> str:
-    return tag_key.rsplit(".", 1)[0] + ".repository" if "." in tag_key.strip(".") else "repository"
-
-
-def _file_repository(text: str, tag_key: str, path: str) -> str:
-    try:
-        return read_value(text, _repository_key(tag_key), path)
-    except ConfigError:
-        return ""
-
-
-def values_image(text: str, tag_key: str, digest_key: str, path: str) -> ImageRef:
-    """The image a values file points at (`<tag's parent>.repository`, tag and digest)."""
-    return ImageRef(
-        _file_repository(text, tag_key, path),
-        read_value(text, tag_key, path),
-        read_value(text, digest_key, path) if digest_key else "",
-    )
-
-
 def _check_repository(req: PromoteRequest, image: ImageRef, text: str, path: str) -> None:
-    """The image must come from the app's own repository unless the config writes the repository."""
-    if req.repository_key:
+    """The image must come from the app's own repository unless the locator writes the repository."""
+    if req.locator.writes_repository:
         return
-    expected = req.repository or _file_repository(text, req.tag_key, path)
+    expected = req.repository or req.locator.repository(text, path)
     if not expected:
         if req.protected:
             msg = (
@@ -159,10 +130,12 @@ def _check_repository(req: PromoteRequest, image: ImageRef, text: str, path: str
             raise ConfigError(msg)
         return
     if image.repository != expected:
+        hint = ""
+        if isinstance(req.locator, KeysLocator):
+            hint = " (set gitops.repository_key in slipway.yaml to promote other repositories)"
         msg = (
             f"promote: refusing {image} for {req.app!r} in {req.env!r}: its repository is "
-            f"{expected}, not {image.repository} (set gitops.repository_key in slipway.yaml to "
-            "promote other repositories)"
+            f"{expected}, not {image.repository}{hint}"
         )
         raise ConfigError(msg)
 
@@ -242,8 +215,7 @@ async def promote(req: PromoteRequest) -> PromoteResult:
 
         image = await pin_digest(image)
     branch = release_branch(req.app, req.env, image)
-    changes = image_changes(image, req.tag_key, req.digest_key, req.repository_key)
-    new = set_values(old, changes, name=path)
+    new = req.locator.write(old, image, path)
     diff = _diff(path, old, new)
     if new == old:
         return PromoteResult("already-landed", req.remote.base, "", "", image=str(image))
@@ -289,10 +261,10 @@ async def promote(req: PromoteRequest) -> PromoteResult:
 
 
 async def current_image(
-    remote: GitRemote, values_path: str, tag_key: str, digest_key: str, *, app: str, env: str
+    remote: GitRemote, values_path: str, locator: Locator, *, app: str, env: str
 ) -> ImageRef:
-    """The image an environment runs now, read from its values file on the base branch."""
+    """The image an environment runs now, read by `locator` from its file on the base branch."""
     path = safe_repo_path(values_path)
     repo = await clone(remote, paths=(path,))
     text = await _read_values(repo, path, remote, app, env)
-    return values_image(text, tag_key, digest_key, path)
+    return locator.read(text, path)

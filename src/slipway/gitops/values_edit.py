@@ -6,15 +6,19 @@ comments, key order, indentation, other quoting and line endings are untouched b
 A value that is really defined elsewhere (inherited through a `<<` merge, or reached through an
 alias) can be read but is never edited: the edit would land on the anchor and change more than
 was asked.
+
+A key path is a dotted string (`image.tag`) or a tuple of steps: a mapping key, or a `Select`
+that picks the one item of a list whose mapping has `key: value` (a kustomization's
+`("images", Select("name", repo), "newTag")`). Tuples need no escaping, so names may hold dots.
 """
 
 from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 from ruamel.yaml import YAML
 from ruamel.yaml.composer import Composer, ComposerError
@@ -25,7 +29,16 @@ from slipway.errors import ConfigError
 from slipway.gitops.values_path import safe_repo_path
 from slipway.yaml_input import MAX_YAML_DEPTH, check_yaml_size, describe_yaml_error, shown
 
-__all__ = ["read_value", "safe_repo_path", "set_values"]
+__all__ = [
+    "KeyPath",
+    "Select",
+    "compose",
+    "mapping_get",
+    "read_value",
+    "safe_repo_path",
+    "set_values",
+    "value_at",
+]
 
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
@@ -56,6 +69,21 @@ class _ShallowComposer(Composer):
 
 
 @dataclass(frozen=True)
+class Select:
+    """A key path step into a list: the one item whose mapping has `key: value`."""
+
+    key: str
+    value: str
+
+    def __str__(self) -> str:
+        return f"[{self.key}={self.value}]"
+
+
+KeyPath: TypeAlias = str | tuple[str | Select, ...]
+_Step: TypeAlias = str | Select
+
+
+@dataclass(frozen=True)
 class _Leaf:
     """A scalar found at a key path, and how it was reached ("" when written in place)."""
 
@@ -65,11 +93,20 @@ class _Leaf:
     via: str
 
 
-def _key_path(key: str) -> list[str]:
-    parts = [k for k in key.lstrip(".").split(".") if k]
+def _key_path(key: KeyPath) -> list[_Step]:
+    parts: list[_Step] = [k for k in key.lstrip(".").split(".") if k] if isinstance(key, str) else list(key)
     if not parts:
-        raise _fail(key, "empty key path")
+        raise _fail(str(key), "empty key path")
     return parts
+
+
+def _path_text(parts: Sequence[_Step]) -> str:
+    """`.image.tag`, `.images[name=web].newTag`: a key path as messages show it."""
+    return "".join(str(p) if isinstance(p, Select) else f".{p}" for p in parts)
+
+
+def _display(key: KeyPath) -> str:
+    return key.lstrip(".") if isinstance(key, str) else _path_text(_key_path(key)).lstrip(".")
 
 
 def _duplicate(mapping: MappingNode) -> tuple[ScalarNode, int] | None:
@@ -99,6 +136,11 @@ def _check_duplicates(root: Node | None, name: str) -> None:
             stack += [n for pair in node.value for n in pair]
         elif isinstance(node, SequenceNode):
             stack += node.value
+
+
+def compose(text: str, name: str = "values.yaml") -> Node | None:
+    """`text` as ruamel nodes, after the size, depth, syntax and duplicate-key checks."""
+    return _compose(text, name)
 
 
 def _compose(text: str, name: str) -> Node | None:
@@ -135,6 +177,12 @@ def _lookup(mapping: MappingNode, part: str) -> tuple[Node, Node, bool] | None:
     return None
 
 
+def mapping_get(mapping: Node | None, key: str) -> Node | None:
+    """The value of `key` in `mapping` (own keys first, then `<<` merges); None when absent."""
+    found = _lookup(mapping, key) if isinstance(mapping, MappingNode) else None
+    return found[1] if found else None
+
+
 def _via(key: Node, value: Node, merged: bool) -> str:
     """How a value was reached: "<<" (merge), "alias *name", or "" (written in place)."""
     if merged:
@@ -144,26 +192,65 @@ def _via(key: Node, value: Node, merged: bool) -> str:
     return ""
 
 
-def _locate(root: Node | None, key: str, name: str) -> _Leaf:
+def _fits(node: Node | None, step: _Step) -> bool:
+    """Whether `node` is what `step` walks into: a list for a Select, a mapping for a key."""
+    return isinstance(node, SequenceNode if isinstance(step, Select) else MappingNode)
+
+
+def _select(seq: SequenceNode, step: Select, shown_path: str, name: str) -> tuple[Node, bool]:
+    """The one item of `seq` whose `step.key` is `step.value`, and whether it is an alias."""
+    matches, edge = [], seq.start_mark.index
+    for item in seq.value:
+        value = mapping_get(item, step.key)
+        if isinstance(value, ScalarNode) and value.value == step.value:
+            matches.append((item, item.start_mark.index < edge))  # an alias: its anchor came earlier
+        edge = max(edge, item.end_mark.index)
+    if len(matches) != 1:
+        lines = ", ".join(str(m.start_mark.line + 1) for m, _ in matches)
+        found = f"{len(matches)} items (lines {lines})" if matches else "no item"
+        raise _fail(name, f"key path {shown_path} matches {found}")
+    return matches[0]
+
+
+def _locate(root: Node | None, key: KeyPath, name: str) -> _Leaf:
     parts = _key_path(key)
     node, via, flow, key_line = root, "", False, 1
+    if not _fits(node, parts[0]) and isinstance(parts[0], Select):
+        raise _fail(name, f"key path {_path_text(parts[:1])}: the document is not a list")
     for i, part in enumerate(parts):
-        found = _lookup(node, part) if isinstance(node, MappingNode) else None
         last = i == len(parts) - 1
-        if found is None or (not last and not isinstance(found[1], MappingNode)):
-            suffix = "is absent" if last else "is absent or not a mapping"
-            raise _fail(name, f"key path .{'.'.join(parts[: i + 1])} {suffix}")
+        shown_path = _path_text(parts[: i + 1])
         flow = bool(getattr(node, "flow_style", False))
-        node, via, key_line = found[1], via or _via(*found), found[0].start_mark.line + 1
+        if isinstance(part, Select):
+            assert isinstance(node, SequenceNode)  # checked by the step before (or above)
+            item, aliased = _select(node, part, shown_path, name)
+            via = via or (f"alias *{item.anchor}" if aliased else "")
+            node, key_line = item, item.start_mark.line + 1
+        else:
+            found = _lookup(node, part) if isinstance(node, MappingNode) else None
+            if found is None:
+                raise _fail(name, f"key path {shown_path} is absent" + ("" if last else _not_a(parts[i + 1])))
+            node, via, key_line = found[1], via or _via(*found), found[0].start_mark.line + 1
+        if not last and not _fits(node, parts[i + 1]):
+            raise _fail(name, f"key path {shown_path} is absent{_not_a(parts[i + 1])}")
     if not isinstance(node, ScalarNode):
-        raise _fail(name, f"key path .{'.'.join(parts)} holds a collection, not a scalar")
+        raise _fail(name, f"key path {_path_text(parts)} holds a collection, not a scalar")
     return _Leaf(node, key_line, flow, via)
 
 
-def read_value(text: str, key: str, name: str = "values.yaml") -> str:
-    """The scalar at `key` (dotted path, e.g. `.image.tag`) as written, "" for null."""
-    node = _locate(_compose(text, name), key, name).node
+def _not_a(step: _Step) -> str:
+    return " or not a list" if isinstance(step, Select) else " or not a mapping"
+
+
+def value_at(root: Node | None, key: KeyPath, name: str = "values.yaml") -> str:
+    """The scalar at `key` in a composed document (see `compose`) as written, "" for null."""
+    node = _locate(root, key, name).node
     return "" if node.tag == _NULL else str(node.value)
+
+
+def read_value(text: str, key: KeyPath, name: str = "values.yaml") -> str:
+    """The scalar at `key` (dotted path, e.g. `.image.tag`, or steps) as written, "" for null."""
+    return value_at(_compose(text, name), key, name)
 
 
 def _plain_ok(value: str, flow: bool) -> bool:
@@ -206,9 +293,9 @@ def _skip_properties(text: str, start: int, end: int) -> int:
     return i
 
 
-def _edit(text: str, leaf: _Leaf, key: str, value: str, name: str) -> tuple[int, int, str]:
+def _edit(text: str, leaf: _Leaf, key: KeyPath, value: str, name: str) -> tuple[int, int, str]:
     """The span of `leaf`'s scalar in `text` and what replaces it."""
-    node, shown_key = leaf.node, key.lstrip(".")
+    node, shown_key = leaf.node, _display(key)
     where = f"{name}:{leaf.key_line}"
     if leaf.via:
         remedy = "remove the merge" if leaf.via == "<<" else "replace the alias"
@@ -227,14 +314,16 @@ def _edit(text: str, leaf: _Leaf, key: str, value: str, name: str) -> tuple[int,
     return start, end, _render(value, node.style, leaf.flow)
 
 
-def set_values(text: str, changes: Mapping[str, str], name: str = "values.yaml") -> str:
+def set_values(
+    text: str, changes: Mapping[str, str] | Mapping[KeyPath, str], name: str = "values.yaml"
+) -> str:
     """Return `text` with each `key -> value` in `changes` set, all else byte-identical."""
     root = _compose(text, name)
     edits: dict[int, tuple[int, str]] = {}
     for key, value in changes.items():
         start, end, new = _edit(text, _locate(root, key, name), key, value, name)
         if edits.get(start, (end, new)) != (end, new):
-            raise _fail(name, f"{key.lstrip('.')}: set twice to different values")
+            raise _fail(name, f"{_display(key)}: set twice to different values")
         edits[start] = (end, new)
     out = text
     for start in sorted(edits, reverse=True):
@@ -244,5 +333,5 @@ def set_values(text: str, changes: Mapping[str, str], name: str = "values.yaml")
     for key, value in changes.items():
         node = _locate(new_root, key, name).node
         if node.tag != _STR or node.value != value:
-            raise _fail(name, f"{key.lstrip('.')}: edit did not round-trip (value {shown(value)})")
+            raise _fail(name, f"{_display(key)}: edit did not round-trip (value {shown(value)})")
     return out

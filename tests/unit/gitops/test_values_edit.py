@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from slipway.errors import ConfigError
-from slipway.gitops.values_edit import read_value, safe_repo_path, set_values
+from slipway.gitops.values_edit import Select, read_value, safe_repo_path, set_values
 
 GITOPS = Path(__file__).resolve().parents[3] / "examples" / "gitops" / "apps"
 SHA = "0123456789abcdef0123456789abcdef01234567"
@@ -212,3 +212,39 @@ def test_redefined_anchor_is_read_quietly_and_its_alias_not_edited() -> None:
         assert read_value(text, "image.tag") == "v2"
         with pytest.raises(ConfigError, match=r"image.tag comes from the anchor at line 2 \(via alias \*x\)"):
             set_values(text, {"image.tag": SHA})
+
+
+IMAGES = "images:\n  - name: a.b/x  # first\n    newTag: v1\n  - name: y\n    newTag: 'v1'\n"
+
+
+def test_a_select_step_edits_the_one_matching_list_item() -> None:
+    path = ("images", Select("name", "y"), "newTag")
+    assert read_value(IMAGES, path) == "v1"
+    assert read_value(IMAGES, ("images", Select("name", "a.b/x"), "newTag")) == "v1"  # dots need no escaping
+    assert set_values(IMAGES, {path: "v2"}) == IMAGES.replace("'v1'", "'v2'")
+    flow = "images: [{name: y, newTag: v1}, {name: z, newTag: v1}]\r\n"
+    assert set_values(flow, {path: "a:b"}) == 'images: [{name: y, newTag: "a:b"}, {name: z, newTag: v1}]\r\n'
+
+
+def test_a_select_step_matching_no_item_or_several_is_refused() -> None:
+    with pytest.raises(ConfigError) as info:
+        read_value(IMAGES, ("images", Select("name", "z"), "newTag"), "k.yaml")
+    assert str(info.value) == "values: k.yaml: key path .images[name=z] matches no item"
+    twice = IMAGES + "  - name: y\n    newTag: v3\n"
+    with pytest.raises(ConfigError) as info:
+        set_values(twice, {("images", Select("name", "y"), "newTag"): SHA}, "k.yaml")
+    assert str(info.value) == "values: k.yaml: key path .images[name=y] matches 2 items (lines 4, 6)"
+    with pytest.raises(ConfigError, match=r"key path .images is absent or not a list"):
+        read_value("images: {name: y}\n", ("images", Select("name", "y"), "newTag"))
+    with pytest.raises(ConfigError, match=r"key path .images\[name=y\].newTag is absent"):
+        set_values("images:\n- name: y\n", {("images", Select("name", "y"), "newTag"): SHA})
+
+
+def test_a_list_item_reached_through_an_alias_is_read_but_not_edited() -> None:
+    text = "base: &b {name: y, newTag: v1}\nimages:\n  - *b\n"
+    path = ("images", Select("name", "y"), "newTag")
+    assert read_value(text, path, "k.yaml") == "v1"
+    with pytest.raises(
+        ConfigError, match=r"images\[name=y\].newTag comes from the anchor at line 1 \(via alias \*b\)"
+    ):
+        set_values(text, {path: SHA}, "k.yaml")
