@@ -120,13 +120,31 @@ async def run_build_and_propose(
     options: BuildOptions,
     gitops: GitopsOptions,
     on_change: Callable[[StepRecord], None] | None = None,
+    *,
+    wait_s: float = 0,
+    on_wait: Callable[[str], None] | None = None,
 ) -> tuple[AppConfig, Any]:
-    """The build graph, publish, and the promotion pull request for the first environment."""
+    """The build graph, publish, and the promotion pull request for the first environment.
+
+    With `wait_s`, then wait until that environment's cluster runs the image (after the merge).
+    """
     from slipway.flows.build_and_propose import build_and_propose
+    from slipway.kube.environment import env_cluster
+
+    if wait_s:
+        config = load_config(options.source)
+        env_cluster(config, options.env or config.environments[0].name, required_for="--wait")
 
     async with _build_request(options) as (config, request):
         target = gitops_target(gitops, dict(config.tools))
-        return config, await build_and_propose(request, target, on_change)
+        outcome = await build_and_propose(request, target, on_change)
+        if wait_s and outcome.graph.ok and outcome.promotion is not None:
+            env, image = request.env, outcome.promotion.image
+            pr = outcome.promotion.pull_request
+            if on_wait is not None:
+                on_wait(f"wait: merge {pr.url if pr else 'the promotion'}; then {env} must run {image}")
+            await wait_for_env(config, env, image, options.kubeconfig, wait_s, on_wait)
+        return config, outcome
 
 
 async def run_plan(
@@ -168,6 +186,8 @@ class PromoteOptions:
     direct_push: bool = False
     evidence: str = ""
     source_revision: str = ""
+    wait_s: float = 0  # > 0: after the promotion, wait this long for the cluster to run it
+    kubeconfig: str = ""
 
 
 @dataclass(frozen=True)
@@ -312,16 +332,35 @@ async def promote_env(
     return await promote(request)
 
 
-async def run_promote(options: PromoteOptions) -> Any:
-    """Promote an image (or the image another environment runs) into `options.env`."""
-    target = app_target(_config(options.source), options.app, options.env)
+async def run_promote(options: PromoteOptions, on_progress: Callable[[str], None] | None = None) -> Any:
+    """Promote an image (or the image another environment runs) into `options.env`.
+
+    With `wait_s`, then wait until the environment's cluster runs it (after the PR merges).
+    """
+    from slipway.kube.environment import env_cluster
+
+    config = _config(options.source)
+    target = app_target(config, options.app, options.env)
     check_promote_input(target, options.image, options.from_env, options.direct_push)
+    if options.wait_s:
+        if config is None:
+            raise ConfigError("promote: --wait needs --source (slipway.yaml names the cluster)")
+        env_cluster(config, options.env, required_for="--wait")
     async with engine_connection():
-        return await promote_env(
+        outcome = await promote_env(
             target, git_remote(options.gitops, target.tools), options.gitops, image=options.image,
             from_env=options.from_env, direct_push=options.direct_push,
             source_revision=options.source_revision, evidence=options.evidence,
         )  # fmt: skip
+        if options.wait_s and config is not None:
+            if on_progress is not None and outcome.pull_request is not None:
+                on_progress(
+                    f"wait: merge {outcome.pull_request.url}; then {options.env} must run {outcome.image}"
+                )
+            await wait_for_env(
+                config, options.env, outcome.image, options.kubeconfig, options.wait_s, on_progress
+            )
+        return outcome
 
 
 async def rollback_env(target: AppTarget, remote: Any, gitops: GitopsOptions) -> Any:
@@ -348,3 +387,38 @@ async def run_history(gitops: GitopsOptions, app: str, env: str, source: Path | 
     target = app_target(_config(source), app, env)
     async with engine_connection():
         return await read_history(git_remote(gitops, target.tools), target.app, target.env)
+
+
+async def wait_for_env(
+    config: AppConfig,
+    env: str,
+    image: str,
+    kubeconfig: str = "",
+    timeout_s: float = 300,
+    on_progress: Callable[[str], None] | None = None,
+) -> Any:
+    """Wait until `env`'s cluster runs `image`, fully rolled out (on an open connection)."""
+    from slipway.flows.status import wait_live, workload
+    from slipway.kube.environment import env_cluster, host_kube_target
+    from slipway.tool_images import ToolImages
+
+    cluster = env_cluster(config, env, required_for="--wait")
+    assert cluster is not None
+    target = host_kube_target(cluster, env, kubeconfig)
+    kubectl = ToolImages.resolve(config.tools)["kubectl"]
+    return await wait_live(
+        target, kubectl, env, workload(config, env), parse_ref(image), timeout_s, on_progress
+    )
+
+
+async def run_status(gitops: GitopsOptions, source: Path, kubeconfig: str = "") -> tuple[AppConfig, Any]:
+    """Every environment of the app at `source`: desired digest (git), live digest, rollout, sync."""
+    from slipway.flows.status import status
+    from slipway.tool_images import ToolImages
+
+    config = load_config(source)
+    tools = ToolImages.resolve(config.tools)
+    async with engine_connection():
+        kube = _kube_targets(config, [e.name for e in config.environments], kubeconfig)
+        remote = git_remote(gitops, dict(config.tools))
+        return config, await status(config, remote, kube, tools["kubectl"])

@@ -15,6 +15,7 @@ from slipway.cli.history import history
 from slipway.cli.init import init
 from slipway.cli.plan import plan
 from slipway.cli.run import run_app
+from slipway.cli.status import status
 from slipway.errors import SlipwayError
 
 app = typer.Typer(
@@ -28,6 +29,7 @@ app.command()(doctor)
 app.command()(history)
 app.command()(init)
 app.command()(plan)
+app.command()(status)
 app.add_typer(cluster_app, name="cluster")
 app.add_typer(engine_app, name="engine")
 app.add_typer(run_app, name="run")

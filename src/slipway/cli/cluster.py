@@ -1,4 +1,4 @@
-"""`slipway cluster up|down|status|env|namespace`: the local Kubernetes API and Flux."""
+"""`slipway cluster up|down|status|env|namespace|sync`: the local Kubernetes API and Flux."""
 
 from __future__ import annotations
 
@@ -47,3 +47,33 @@ def env() -> None:
 def namespace(names: list[str] = typer.Argument(..., help="Namespaces to create.")) -> None:
     """Create namespaces and let the deploy-only identity deploy into them."""
     _run("namespace", *names)
+
+
+@cluster_app.command()
+def sync(
+    name: str = typer.Argument(..., help="Name of the Flux objects (e.g. web-api-dev)."),
+    repo: str = typer.Option(..., "--repo", help="GitOps repository URL Flux reads (no credentials)."),
+    path: str = typer.Option(
+        ..., "--path", help="Directory in it to apply (e.g. apps/web-api/overlays/dev)."
+    ),
+    namespace: str = typer.Option(..., "--namespace", help="Namespace to apply it into."),
+    branch: str = typer.Option("main", "--branch", help="Branch to follow."),
+    interval: int = typer.Option(10, "--interval", help="Seconds between polls of the repository."),
+) -> None:
+    """Have the local cluster's Flux sync a directory of a GitOps repository into a namespace."""
+    import yaml
+
+    from slipway.kube.flux import FluxSync, sync_objects
+    from slipway.kube.local_cluster import LocalCluster
+
+    objects = sync_objects(FluxSync(name, repo, path, namespace, branch, interval))
+    local = LocalCluster.from_env()
+    if not local.provisioned():
+        abort("cluster sync: the local cluster is not provisioned (run `make cluster`)", 2)
+    kubectl = [str(local.home / "bin" / "kubectl"), f"--kubeconfig={local.kubeconfig}", "apply", "-f", "-"]
+    proc = subprocess.run(
+        kubectl, input=yaml.safe_dump_all(objects), capture_output=True, text=True, check=False
+    )
+    if proc.returncode != 0:
+        abort(f"cluster sync: kubectl apply failed: {proc.stderr.strip().splitlines()[-1:]}", 1)
+    typer.echo(proc.stdout.rstrip())

@@ -99,6 +99,10 @@ TOKEN_OPT = typer.Option(..., "--token", help="Forge/git token as env:NAME or fi
 BASE_OPT = typer.Option("main", "--base", help="The GitOps repository's default branch.")
 FORGE_OPT = typer.Option("", "--forge", help="gitea | github | gitlab (default: from the URL).")
 SOURCE_OPT = typer.Option(None, "--source", help="App directory with slipway.yaml (for env rules and paths).")
+WAIT_OPT = typer.Option(
+    False, "--wait", help="Then wait until the environment's cluster runs it (after the PR merges)."
+)
+WAIT_TIMEOUT_OPT = typer.Option(600, "--wait-timeout", help="Seconds --wait waits at most.")
 
 
 @run_app.command("promote")
@@ -116,6 +120,9 @@ def promote_cmd(
     base: str = BASE_OPT,
     forge: str = FORGE_OPT,
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    wait: bool = WAIT_OPT,
+    wait_timeout: int = WAIT_TIMEOUT_OPT,
+    kubeconfig: str = KUBECONFIG_OPT,
 ) -> None:
     """Change an environment's image in the GitOps repo: a pull request, or a direct push."""
     import anyio
@@ -124,15 +131,10 @@ def promote_cmd(
     from slipway.report import evidence_json
 
     options = PromoteOptions(
-        _gitops(repo, token, base, forge),
-        env,
-        app,
-        source,
-        image,
-        from_env,
-        direct_push,
-    )
-    outcome = anyio.run(run_promote, options)
+        _gitops(repo, token, base, forge), env, app, source, image, from_env, direct_push,
+        wait_s=wait_timeout if wait else 0, kubeconfig=kubeconfig,
+    )  # fmt: skip
+    outcome = anyio.run(run_promote, options, None if as_json else info)
     if as_json:
         result(json.dumps(evidence_json(outcome), indent=2))
         return
@@ -177,8 +179,12 @@ def build_and_propose_cmd(
     forge: str = FORGE_OPT,
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     kubeconfig: str = KUBECONFIG_OPT,
+    wait: bool = WAIT_OPT,
+    wait_timeout: int = WAIT_TIMEOUT_OPT,
 ) -> None:
     """Build, gate and publish the app, then open the promotion PR for its first environment."""
+    import functools
+
     import anyio
 
     from slipway.host import BuildOptions, run_build_and_propose
@@ -186,8 +192,9 @@ def build_and_propose_cmd(
 
     gitops = _gitops(repo, token, base, forge)
     options = BuildOptions(source, revision=revision, kubeconfig=kubeconfig)
-    _, outcome = anyio.run(run_build_and_propose, options, gitops,
-                           progress(as_json=as_json))  # fmt: skip
+    call = functools.partial(run_build_and_propose, wait_s=wait_timeout if wait else 0,
+                             on_wait=None if as_json else info)  # fmt: skip
+    _, outcome = anyio.run(call, options, gitops, progress(as_json=as_json))
     if as_json:
         promotion = evidence_json(outcome.promotion) if outcome.promotion else None
         result(json.dumps({"graph": graph_json(outcome.graph), "promotion": promotion}, indent=2))

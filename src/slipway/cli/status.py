@@ -1,0 +1,56 @@
+"""`slipway status`: per environment, the digest git wants, the digest running, rollout and sync."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from slipway.cli.console import result
+from slipway.cli.run import BASE_OPT, FORGE_OPT, KUBECONFIG_OPT, REPO_OPT, TOKEN_OPT, _gitops
+
+
+def status(
+    source: Path = typer.Option(..., "--source", help="The application directory (has slipway.yaml)."),
+    repo: str = REPO_OPT,
+    token: str = TOKEN_OPT,
+    base: str = BASE_OPT,
+    forge: str = FORGE_OPT,
+    kubeconfig: str = KUBECONFIG_OPT,
+    as_json: bool = typer.Option(False, "--json", help="Print the status as JSON."),
+) -> None:
+    """Show which digest each environment should run (git) and runs (cluster), and its rollout."""
+    import dataclasses
+
+    import anyio
+
+    from slipway.host import run_status
+
+    config, rows = anyio.run(run_status, _gitops(repo, token, base, forge), source, kubeconfig)
+    if as_json:
+        data = [{**dataclasses.asdict(r), "in_sync": r.in_sync} for r in rows]
+        result(json.dumps({"app": config.app, "environments": data}, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{config.app}", title_justify="left")
+    for column in ("env", "desired (git)", "live (cluster)", "rollout", "sync", "promotion"):
+        table.add_column(column)
+    for r in rows:
+        live = _short(r.live_digest or r.live_image) if r.rollout else "(no cluster)"
+        mark = "" if not r.rollout else (" ✓" if r.in_sync else " ✗")
+        table.add_row(
+            r.env, _short(r.desired_digest or r.desired_image), live + mark, r.rollout or "-", r.sync or "-",
+            r.promotion_commit or "-",
+        )  # fmt: skip
+    Console(highlight=False, soft_wrap=True).print(table)
+    for r in rows:
+        if r.reason:
+            result(f"{r.env}: {r.reason}")
+
+
+def _short(ref: str) -> str:
+    """A digest as sha256:<12 hex>; other references as they are."""
+    return ref[:19] if ref.startswith("sha256:") else ref
