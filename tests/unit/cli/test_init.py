@@ -31,6 +31,11 @@ def _go_module(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def _secrets(env: dict[str, str]) -> set[str]:
+    """The variables of a workflow step's env that come from repository secrets."""
+    return {name for name, value in env.items() if "secrets." in value}
+
+
 def test_init_all_writes_config_and_ci_files(tmp_path: Path) -> None:
     app = _go_module(tmp_path / "shop-api")
     proc = _slipway(app, "init", "--ci", "all", "--registry", "registry.example.com/team")
@@ -55,13 +60,15 @@ def test_init_all_writes_config_and_ci_files(tmp_path: Path) -> None:
     assert build[True]["push"]["branches"] == ["main"]  # YAML 1.1 reads the `on` key as True
     run = build["jobs"]["build-and-propose"]["steps"][-1]
     assert "dagger call" in run["run"] and "build-and-propose" in run["run"]
-    assert set(run["env"]) == {"REGISTRY_PASSWORD", "GITOPS_TOKEN"}
+    assert _secrets(run["env"]) == {"REGISTRY_PASSWORD", "GITOPS_TOKEN"}
+    assert set(run["env"]) - _secrets(run["env"]) == {"SLIPWAY_TOOL_IMAGES", "SLIPWAY_FORGE_SERVICE"}
 
     prod = yaml.safe_load((app / ".github/workflows/promote-prod.yaml").read_text())
     assert prod[True]["workflow_dispatch"]["inputs"]["image_tag"]["required"] is True
     job = prod["jobs"]["promote"]
     assert job["environment"] == "production"
-    assert set(job["steps"][-1]["env"]) == {"GITOPS_TOKEN", "IMAGE_TAG"}, "prod gets no registry credentials"
+    assert job["steps"][0]["uses"].startswith("actions/checkout@"), "the promotion reads slipway.yaml"
+    assert _secrets(job["steps"][-1]["env"]) == {"GITOPS_TOKEN"}, "prod gets no registry credentials"
 
 
 def test_gitlab_structure(tmp_path: Path) -> None:
