@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
-import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
+from ci_apps import ci_tool, init_ci_app, open_pulls, pull_diff
 
-from apps import git, make_app, registry_digest, registry_tags
-from conftest import ROOT, Forge, GitopsRepo
+from apps import git, registry_digest, registry_tags
+from conftest import Forge, GitopsRepo
 from slipway.engine.settings import EngineSettings
 
 pytestmark = [pytest.mark.engine, pytest.mark.timeout(1800)]
@@ -30,13 +29,7 @@ pytestmark = [pytest.mark.engine, pytest.mark.timeout(1800)]
 
 @pytest.fixture(scope="session")
 def gitlab_ci_local(engine_settings: EngineSettings) -> Path:
-    tool = engine_settings.cache_dir / "tools" / "bin" / "gitlab-ci-local"
-    if not tool.is_file():
-        message = f"{tool} is missing (run `make engine`: tool-binaries.sh installs it)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return tool
+    return ci_tool(engine_settings, "gitlab-ci-local")
 
 
 @dataclass(frozen=True)
@@ -67,27 +60,9 @@ class Pipeline:
 def make_pipeline(
     tool: Path, settings: EngineSettings, forge: Forge, repo: GitopsRepo, tmp_path: Path
 ) -> tuple[Pipeline, str]:
-    """A copy of web-api (a git checkout) with the .gitlab-ci.yml `slipway init --ci gitlab` writes."""
-    app, repo_path = make_app(tmp_path, "web-api")
-    # init in a directory named like the test's image repository, so @@REPOSITORY@@ is that one.
-    owner, name = repo_path.rsplit("/", 1)
-    scratch = tmp_path / "init" / name
-    scratch.mkdir(parents=True)
-    shutil.copy(app / "go.mod", scratch / "go.mod")
-    # This checkout's templates, whichever slipway the venv has installed.
-    pythonpath = os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])
-    init = subprocess.run(
-        [sys.executable, "-m", "slipway.cli.app", "init", "--ci", "gitlab",
-         "--registry", f"{settings.registry}/{owner}", "--module", str(ROOT)],
-        cwd=scratch, capture_output=True, text=True, check=False, env={**os.environ, "PYTHONPATH": pythonpath},
-    )  # fmt: skip
-    assert init.returncode == 0, init.stderr
-    shutil.copy(scratch / ".gitlab-ci.yml", app / ".gitlab-ci.yml")
+    """The checkout with the .gitlab-ci.yml `slipway init --ci gitlab` writes, and its CI variables."""
+    app, repo_path = init_ci_app(tmp_path, "gitlab", settings, forge)
     assert f"{settings.registry}/{repo_path}:$CI_COMMIT_SHA" in (app / ".gitlab-ci.yml").read_text()
-    git(app, "add", ".gitlab-ci.yml")
-    git(app, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "CI")
-    # CI_PROJECT_URL (the image's source label) comes from the remote; nothing is pushed there.
-    git(app, "remote", "add", "origin", f"{forge.url}/slipway/{name}.git")
 
     state = tmp_path / "gcl-state"
     variables_file = tmp_path / "ci-variables.yml"
@@ -105,14 +80,6 @@ def make_pipeline(
     env.update(settings.client_env())
     env["PATH"] = f"{settings.cli_bin.parent}{os.pathsep}{env.get('PATH', '')}"
     return Pipeline(tool, app, state, variables_file, variables, env), repo_path
-
-
-def open_pulls(forge: Forge, repo: GitopsRepo) -> dict[str, str]:
-    """Head branch -> PR URL of the GitOps repository's open pull requests."""
-    with forge.api() as api:
-        resp = api.get(f"/repos/slipway/{repo.name}/pulls", params={"state": "open", "limit": 50})
-        resp.raise_for_status()
-        return {pr["head"]["ref"]: pr["html_url"] for pr in resp.json()}
 
 
 def assert_no_secret(pipeline: Pipeline, output: str) -> None:
@@ -162,7 +129,5 @@ def test_gitlab_ci_build_and_propose_then_manual_prod(
     prod_prs = [b for b in pulls if b.startswith(f"release/web-api/prod/{sha}-")]
     assert len(prod_prs) == 1 and dev[0] in pulls, pulls
     assert f'"pr_url": "{pulls[prod_prs[0]]}"' in out
-    with forge.api() as api:
-        number = pulls[prod_prs[0]].rstrip("/").rsplit("/", 1)[1]
-        files = api.get(f"/repos/slipway/{gitops_repo.name}/pulls/{number}.diff").text
+    files = pull_diff(forge, gitops_repo, pulls[prod_prs[0]])
     assert digest in files and sha in files, files
