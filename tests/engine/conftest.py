@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from slipway.engine.settings import EngineSettings
 from slipway.kube.local_cluster import LocalCluster
 from slipway.refs import ImageRef
 
@@ -65,6 +66,35 @@ def forge() -> Forge:
     forge = Forge(f"http://127.0.0.1:{port}", (cache / "gitea" / "token").read_text().strip())
     os.environ[forge.token_env] = forge.token
     return forge
+
+
+def _dagger_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    return {**os.environ, **EngineSettings.from_env().client_env(), "NO_COLOR": "1", **(extra or {})}
+
+
+def dagger(
+    *args: str, module: Path = ROOT, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`dagger call -m <module> ...` (or another dagger command when args start with one)."""
+    cli = str(EngineSettings.from_env().cli_bin)
+    command = list(args) if args[0] in ("functions", "call") else ["call", *args]
+    argv = [cli, command[0], "-m", str(module), "--progress", "plain", *command[1:]]
+    return subprocess.run(
+        argv, capture_output=True, text=True, env=_dagger_env(env), check=False, timeout=840
+    )
+
+
+@pytest.fixture(scope="session")
+def module_loaded() -> str:
+    """The slipway module loads on the engine and `version` answers (this pays the cold load)."""
+    proc = dagger("call", "version")
+    if proc.returncode != 0:
+        why = [line for line in proc.stderr.splitlines() if " ! " in line or line.startswith("Error")]
+        message = f"dagger call version failed: {' | '.join(why)[-2000:]}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return proc.stdout.strip()
 
 
 @dataclass(frozen=True)

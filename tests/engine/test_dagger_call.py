@@ -7,7 +7,6 @@ it. Without an engine: skip locally, FAIL under CI=true.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -15,26 +14,12 @@ from typing import Any
 import pytest
 
 from apps import make_app, registry_digest, registry_tags
-from conftest import ROOT, Forge, GitopsRepo
+from conftest import ROOT, Forge, GitopsRepo, dagger
 from slipway.engine.settings import EngineSettings
 
 pytestmark = [pytest.mark.engine, pytest.mark.timeout(900)]
 
 TOOL_IMAGES = EngineSettings.from_env().cache_dir / "tool-images.json"
-
-
-def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    return {**os.environ, **EngineSettings.from_env().client_env(), "NO_COLOR": "1", **(extra or {})}
-
-
-def dagger(
-    *args: str, module: Path = ROOT, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """`dagger call -m <module> ...` (or another dagger command when args start with one)."""
-    cli = str(EngineSettings.from_env().cli_bin)
-    command = list(args) if args[0] in ("functions", "call") else ["call", *args]
-    argv = [cli, command[0], "-m", str(module), "--progress", "plain", *command[1:]]
-    return subprocess.run(argv, capture_output=True, text=True, env=_env(env), check=False, timeout=840)
 
 
 def slipway_call(*args: str, forge: Forge | None = None) -> subprocess.CompletedProcess[str]:
@@ -66,19 +51,6 @@ def as_json(*args: str, forge: Forge) -> Any:
 
 def error_lines(proc: subprocess.CompletedProcess[str]) -> list[str]:
     return [line for line in proc.stderr.splitlines() if line.startswith("Error: ")]
-
-
-@pytest.fixture(scope="session")
-def module_loaded() -> str:
-    """The slipway module loads on the engine and `version` answers (this pays the cold load)."""
-    proc = dagger("call", "version")
-    if proc.returncode != 0:
-        why = [line for line in proc.stderr.splitlines() if " ! " in line or line.startswith("Error")]
-        message = f"dagger call version failed: {' | '.join(why)[-2000:]}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return proc.stdout.strip()
 
 
 def test_functions_and_version(module_loaded: str) -> None:

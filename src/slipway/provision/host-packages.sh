@@ -2,7 +2,8 @@
 # Installs the Debian packages provisioning needs on the host, once.
 source "$(dirname "$0")/lib.sh"
 
-PACKAGES=(docker.io debootstrap docker-registry libseccomp-dev pkg-config git iptables)
+# rsync: gitlab-ci-local (tool-binaries.sh) copies the checkout with it.
+PACKAGES=(docker.io debootstrap docker-registry libseccomp-dev pkg-config git iptables rsync)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the pipeline tools from the Go module proxy at pinned versions, as static binaries in
-# $SLIPWAY_CACHE/tools/bin/: helm, kustomize, kubeconform, conftest, trivy, actionlint, and
-# trivydb-gen (our tools/trivydb: writes an offline Trivy DB from a fixture of advisories).
+# $SLIPWAY_CACHE/tools/bin/: helm, kustomize, kubeconform, conftest, trivy, actionlint, act
+# (runs GitHub workflows in local containers), and trivydb-gen (our tools/trivydb: writes an offline Trivy DB from a fixture of advisories).
+# gitlab-ci-local (npm, run with the host's Node) goes to $SLIPWAY_CACHE/tools/gitlab-ci-local/,
+# linked from tools/bin/: the engine tests run the generated .gitlab-ci.yml with it.
 # It also installs the Kubernetes JSON schemas that PyPI's kubernetes-validate ships, for one
 # Kubernetes version, into $SLIPWAY_CACHE/tools/k8s-schemas/v$K8S_SCHEMA_VERSION/, so that
 # kubeconform validates offline with:
@@ -23,6 +25,8 @@ KUBECONFORM_VERSION="${KUBECONFORM_VERSION:-v0.8.0}"
 CONFTEST_VERSION="${CONFTEST_VERSION:-v0.71.1}"
 TRIVY_VERSION="${TRIVY_VERSION:-v0.74.0}"
 ACTIONLINT_VERSION="${ACTIONLINT_VERSION:-v1.7.12}"
+ACT_VERSION="${ACT_VERSION:-v0.2.89}"
+GITLAB_CI_LOCAL_VERSION="${GITLAB_CI_LOCAL_VERSION:-4.60.0}" # npm; needs Node >= 18
 K8S_VALIDATE_VERSION="${K8S_VALIDATE_VERSION:-1.37.0}" # PyPI kubernetes-validate: schemas for Kubernetes 1.25 .. 1.37
 K8S_SCHEMA_VERSION="${K8S_SCHEMA_VERSION:-1.30.0}"
 
@@ -42,10 +46,12 @@ declare -A WANT=(
   [conftest]="conftest=$CONFTEST_VERSION"
   [trivy]="trivy=$TRIVY_VERSION"
   [actionlint]="actionlint=$ACTIONLINT_VERSION"
+  [act]="act=$ACT_VERSION"
+  [gitlab-ci-local]="gitlab-ci-local=$GITLAB_CI_LOCAL_VERSION"
   [trivydb-gen]="trivydb-gen=$TRIVYDB_HASH"
   [k8s-schemas]="kubernetes-validate=$K8S_VALIDATE_VERSION k8s-schemas=v$K8S_SCHEMA_VERSION"
 )
-PARTS=(helm kustomize kubeconform conftest trivy actionlint trivydb-gen k8s-schemas)
+PARTS=(helm kustomize kubeconform conftest trivy actionlint act gitlab-ci-local trivydb-gen k8s-schemas)
 ALL_WANT="$(for p in "${PARTS[@]}"; do echo "${WANT[$p]}"; done)"
 STAMP="$TOOLS_BIN/.built"
 
@@ -133,6 +139,29 @@ build_actionlint() {
   "$TOOLS_BIN/actionlint" -version
 }
 
+build_act() {
+  source_copy github.com/nektos/act "$ACT_VERSION" act
+  gobuild "-X main.version=${ACT_VERSION#v}" act .
+  "$TOOLS_BIN/act" --version
+}
+
+install_gitlab_ci_local() {
+  # Into a fresh prefix, moved into place only once it runs: a failed install leaves nothing
+  # half-made. Its one native dependency (re2) compiles against the host Node's headers.
+  local prefix="$TOOLS/gitlab-ci-local" tmp="$TOOLS/gitlab-ci-local.tmp" version
+  node --version
+  npm --version
+  rm -rf "$tmp"; mkdir -p "$tmp"
+  npm install --prefix "$tmp" --no-audit --no-fund --no-update-notifier \
+    "gitlab-ci-local@$GITLAB_CI_LOCAL_VERSION"
+  (cd "$tmp" && node -e 'require("re2")') # the compiled module loads
+  version=$("$tmp/node_modules/.bin/gitlab-ci-local" --version)
+  [ "$version" = "$GITLAB_CI_LOCAL_VERSION" ] || die "gitlab-ci-local says $version, want $GITLAB_CI_LOCAL_VERSION"
+  rm -rf "$prefix"; mv "$tmp" "$prefix"
+  ln -sfn ../gitlab-ci-local/node_modules/.bin/gitlab-ci-local "$TOOLS_BIN/gitlab-ci-local"
+  "$TOOLS_BIN/gitlab-ci-local" --version
+}
+
 build_trivydb_gen() {
   # Our own module, built in place; -mod=readonly so a go.sum that is not complete fails here
   # instead of being rewritten in the work tree.
@@ -204,6 +233,8 @@ part kubeconform build_kubeconform
 part conftest build_conftest
 part trivy build_trivy
 part actionlint build_actionlint
+part act build_act
+part gitlab-ci-local install_gitlab_ci_local
 part trivydb-gen build_trivydb_gen
 part k8s-schemas install_k8s_schemas
 echo "$ALL_WANT" >"$STAMP"

@@ -2,8 +2,10 @@
 
 GitHub workflows are linted with real actionlint in tests/engine/test_ci_files.py. The GitLab
 file is checked against GitLab's documented structure (stages, rules, manual protected prod
-job). The Jenkinsfile is checked for its declarative shape only: no Jenkins runs here, so
-Groovy syntax and plugin steps (`withCredentials`, `input`) are not executed.
+job), and its jobs' shell lines run in `sh` with a stub `dagger`; gitlab-ci-local runs the whole
+file against the engine and Gitea in tests/engine/test_gitlab_ci_local.py. The Jenkinsfile is
+checked for its declarative shape only: no Jenkins runs here, so Groovy syntax and plugin steps
+(`withCredentials`, `input`) are not executed.
 """
 
 from __future__ import annotations
@@ -27,6 +29,11 @@ def _go_module(tmp_path: Path) -> Path:
     tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "go.mod").write_text("module example.com/shop\n\ngo 1.26\n")
     return tmp_path
+
+
+def _secrets(env: dict[str, str]) -> set[str]:
+    """The variables of a workflow step's env that come from repository secrets."""
+    return {name for name, value in env.items() if "secrets." in value}
 
 
 def test_init_all_writes_config_and_ci_files(tmp_path: Path) -> None:
@@ -53,13 +60,15 @@ def test_init_all_writes_config_and_ci_files(tmp_path: Path) -> None:
     assert build[True]["push"]["branches"] == ["main"]  # YAML 1.1 reads the `on` key as True
     run = build["jobs"]["build-and-propose"]["steps"][-1]
     assert "dagger call" in run["run"] and "build-and-propose" in run["run"]
-    assert set(run["env"]) == {"REGISTRY_PASSWORD", "GITOPS_TOKEN"}
+    assert _secrets(run["env"]) == {"REGISTRY_PASSWORD", "GITOPS_TOKEN"}
+    assert set(run["env"]) - _secrets(run["env"]) == {"SLIPWAY_TOOL_IMAGES", "SLIPWAY_FORGE_SERVICE"}
 
     prod = yaml.safe_load((app / ".github/workflows/promote-prod.yaml").read_text())
     assert prod[True]["workflow_dispatch"]["inputs"]["image_tag"]["required"] is True
     job = prod["jobs"]["promote"]
     assert job["environment"] == "production"
-    assert set(job["steps"][-1]["env"]) == {"GITOPS_TOKEN", "IMAGE_TAG"}, "prod gets no registry credentials"
+    assert job["steps"][0]["uses"].startswith("actions/checkout@"), "the promotion reads slipway.yaml"
+    assert _secrets(job["steps"][-1]["env"]) == {"GITOPS_TOKEN"}, "prod gets no registry credentials"
 
 
 def test_gitlab_structure(tmp_path: Path) -> None:
@@ -120,3 +129,60 @@ def test_ci_files_pass_commit_time_and_source_url_from_the_ci(tmp_path: Path) ->
         assert text.count("build-and-propose") >= 1, rel
         for flag in flags:
             assert flag in text, f"{rel}: {flag}"
+
+
+def _gitlab_job(
+    app: Path, tmp_path: Path, job: str, variables: dict[str, str], cli_version: str = ""
+) -> tuple[subprocess.CompletedProcess[str], list[list[str]]]:
+    """Run a job's before_script + script in POSIX sh, as a shell runner would, with a stub `dagger`.
+
+    Returns the shell's result and each `dagger call`'s arguments.
+    """
+    ci = yaml.safe_load((app / ".gitlab-ci.yml").read_text())
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(parents=True)
+    calls = tmp_path / "calls"
+    calls.touch()
+    stub = bin_dir / "dagger"
+    stub.write_text(
+        "#!/bin/sh\n"
+        'if [ "$1" = version ]; then echo "dagger v$STUB_VERSION (stub) linux/amd64"; exit 0; fi\n'
+        'for a in "$@"; do printf "%s\\n" "$a"; done >>"$STUB_CALLS"; echo "--" >>"$STUB_CALLS"\n'
+    )
+    stub.chmod(0o755)
+    env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "STUB_CALLS": str(calls)}
+    env |= {"STUB_VERSION": cli_version or ci["variables"]["DAGGER_VERSION"], **ci["variables"]}
+    env |= {**ci[".dagger"]["variables"], **variables}
+    script = "\n".join([*ci[".dagger"]["before_script"], *ci[job]["script"]])
+    proc = subprocess.run(
+        ["sh", "-ec", script], cwd=app, env=env, capture_output=True, text=True, check=False
+    )
+    return proc, [call.splitlines() for call in calls.read_text().split("--\n") if call]
+
+
+def test_gitlab_module_options_only_when_set(tmp_path: Path) -> None:
+    # GitLab.com: the options are empty, so the module gets none; a self-hosted engine sets them,
+    # and a value with a space stays one argument.
+    app = _go_module(tmp_path / "app")
+    assert _slipway(app, "init", "--ci", "gitlab").returncode == 0
+    proc, calls = _gitlab_job(app, tmp_path / "hosted", "build-and-propose", {"GITOPS_REPO": "r"})
+    assert proc.returncode == 0, proc.stderr
+    (hosted,) = calls
+    assert hosted[:4] == ["call", "-m", "github.com/slipway-dev/slipway@v0.1.0", "build-and-propose"]
+    assert hosted[-1] == "as-json"
+    assert not [a for a in hosted if a.startswith(("--tool-images", "--forge-service"))]
+
+    local = {"DAGGER_DIND_IMAGE": "", "SLIPWAY_TOOL_IMAGES": "/c/my tools.json",
+             "SLIPWAY_FORGE_SERVICE": "tcp://127.0.0.1:3000"}  # fmt: skip
+    proc, calls = _gitlab_job(app, tmp_path / "local", "promote-prod", local)
+    assert proc.returncode == 0, proc.stderr
+    (prod,) = calls
+    assert prod[3:6] == ["--tool-images=/c/my tools.json", "--forge-service=tcp://127.0.0.1:3000", "promote"]
+
+
+def test_gitlab_refuses_a_dagger_of_another_version(tmp_path: Path) -> None:
+    app = _go_module(tmp_path / "app")
+    assert _slipway(app, "init", "--ci", "gitlab").returncode == 0
+    proc, calls = _gitlab_job(app, tmp_path, "build-and-propose", {}, cli_version="0.0.1")
+    assert proc.returncode != 0 and calls == []
+    assert "dagger is not v" in proc.stderr
