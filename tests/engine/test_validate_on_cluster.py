@@ -13,13 +13,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_dagger_call import as_json, error_lines, gitops_args, module_loaded, provenance, slipway_call
+from test_dagger_call import as_json, error_lines, gitops_args, provenance, slipway_call
 
 from apps import make_app, registry_tags
 from conftest import Cluster, Forge, GitopsRepo
 
 pytestmark = [pytest.mark.engine, pytest.mark.timeout(900)]
-__all__ = ["module_loaded"]  # the fixture, imported for its side effect of loading the module
 
 
 def _with_clusters(kubeconfig: Path, namespaces: dict[str, str]) -> object:
