@@ -34,14 +34,15 @@ test: services cluster
 	@$(PY) -m pytest -m "not disruptive" tests
 	@$(PY) -m pytest -m disruptive tests
 
-demo: services
+demo: services cluster
 	@bash demo/run.sh
 
-bench: services
+bench: services cluster
 	@cd bench && ../$(PY) startup_bench.py
 	@cd bench && ../$(PY) build_bench.py
 	@cd bench && ../$(PY) promote_bench.py
 	@cd bench && ../$(PY) module_bench.py
+	@cd bench && ../$(PY) gitops_loop_bench.py
 
 lint: install
 	@$(VENV)/bin/ruff check src tests dagger bench

@@ -25,5 +25,7 @@ if [ "$status" = 404 ]; then
   rm -rf "$seed"
 fi
 
-exec .venv/bin/slipway run build-and-propose --source examples/web-api \
+.venv/bin/slipway run build-and-propose --source examples/web-api \
   --repo "$REPO" --token "file:$TOKEN_FILE"
+
+bash demo/loop.sh

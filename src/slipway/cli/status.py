@@ -45,12 +45,15 @@ def status(
             r.env, _short(r.desired_digest or r.desired_image), live + mark, r.rollout or "-", r.sync or "-",
             r.promotion_commit or "-",
         )  # fmt: skip
-    Console(highlight=False, soft_wrap=True).print(table)
+    Console(highlight=False, width=max(Console().width, 120)).print(table)
     for r in rows:
         if r.reason:
             result(f"{r.env}: {r.reason}")
 
 
 def _short(ref: str) -> str:
-    """A digest as sha256:<12 hex>; other references as they are."""
-    return ref[:19] if ref.startswith("sha256:") else ref
+    """A digest as sha256:<12 hex>, a reference as its tag (12 characters): what tells them apart."""
+    if ref.startswith("sha256:"):
+        return ref[:19]
+    tag = ref.rpartition(":")[2] if ":" in ref.rpartition("/")[2] else ""
+    return f"tag {tag[:12]}" if tag else ref

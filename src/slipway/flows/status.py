@@ -34,7 +34,9 @@ class EnvStatus:
     """One environment: desired image (git), live image (cluster), rollout and sync state.
 
     `live_*`, `rollout` and `sync` are "" for an environment that names no cluster; `in_sync`
-    is True when the cluster runs the digest git asks for and its rollout is complete.
+    is True when the cluster runs what git asks for (its digest, or the whole reference when git
+    pins none) and the rollout is complete. `promotion_commit` is the newest promotion that no
+    rollback reverted.
     """
 
     env: str
@@ -50,11 +52,11 @@ class EnvStatus:
     @property
     def in_sync(self) -> bool:
         """Whether the cluster runs what git asks for, fully rolled out."""
-        return (
-            bool(self.desired_digest)
-            and self.live_digest == self.desired_digest
-            and self.rollout == "complete"
-        )
+        if self.rollout != "complete":
+            return False
+        if self.desired_digest:
+            return self.live_digest == self.desired_digest
+        return bool(self.live_image) and self.live_image == self.desired_image
 
 
 def workload(config: AppConfig, env: str) -> str:
@@ -86,7 +88,7 @@ async def status(
     for env in config.environments:
         path = values_path(config.gitops.values_path, config.app, env.name)
         desired = locator.read(await repo.file(path).contents(), path)
-        newest = next(iter(promotions(commits, config.app, env.name)), None)
+        newest = next((p for p in promotions(commits, config.app, env.name) if not p.rolled_back), None)
         base = EnvStatus(env.name, str(desired), desired.digest, newest.commit[:12] if newest else "")
         target = kube.get(env.name)
         if target is None:
