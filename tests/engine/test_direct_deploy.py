@@ -284,3 +284,34 @@ def test_kubeconfig_and_tokens_are_in_no_output_or_log(
     assert {name: sum(hay.count(s) for s in secrets) for name, hay in haystacks.items()} == dict.fromkeys(
         haystacks, 0
     )
+
+
+async def test_module_deploy_and_rollback_direct_through_a_kube_service(
+    engine: EngineSettings, cluster: Cluster, cluster_namespace: str, published_image: ImageRef,
+    second_image: ImageRef, tmp_path: Path,
+) -> None:  # fmt: skip
+    from dagger import PortForward, dag
+    from dagger.mod._exceptions import FunctionError
+
+    from slipway_module import Slipway
+
+    source = dag.host().directory(str(_app(tmp_path, cluster, cluster_namespace)))
+    kubeconfig = dag.set_secret("test-module-kubeconfig", cluster.local.deploy_kubeconfig.read_text())
+    port = cluster.local.api_port
+    # What `dagger call ... --kube-service tcp://127.0.0.1:16443` hands the module.
+    service = dag.host().service([PortForward(backend=port, frontend=port)], host="127.0.0.1")
+    first = await Slipway().deploy(source, "dev", str(published_image), kubeconfig, service)
+    assert (first.env, first.namespace, first.workload, first.tool, first.revision) == (
+        "dev", cluster_namespace, "web-api", "helm", 1,
+    )  # fmt: skip
+    assert first.image == f"{published_image.repository}@{published_image.digest}"
+    assert [s.name for s in first.stages] == ["image", "deploy", "verify"]
+    second = await Slipway().deploy(source, "dev", str(second_image), kubeconfig, service)
+    assert second.revision == 2 and second.image.endswith(second_image.digest)
+    back = await Slipway().rollback_direct(source, "dev", kubeconfig, service)
+    assert (back.revision, back.image) == (1, first.image)
+    assert _running(cluster, cluster_namespace).endswith(published_image.digest)
+    tag_only = f"{published_image.repository}:{published_image.tag}"
+    with pytest.raises(FunctionError) as caught:
+        await Slipway().deploy(source, "prod", tag_only, kubeconfig, service)
+    assert str(caught.value).startswith(f"deploy: refusing '{tag_only}' for protected environment 'prod'")
