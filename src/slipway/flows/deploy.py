@@ -117,6 +117,7 @@ def deploy_steps(req: DeployRequest) -> list[Step]:
         state, running = await deploy.verify(
             req.target, tools["kubectl"], env=req.env, workload=req.workload,
             timeout_s=cluster.rollout_timeout, expect=out["image"], mark_healthy=cfg.deploy.kind != "helm",
+            waited=cfg.deploy.kind == "helm",
         )  # fmt: skip
         revision = out["deploy"].revision or state.revision
         return deploy.DeployResult(req.env, req.target.namespace, req.workload, running, revision,
@@ -148,7 +149,7 @@ def rollback_steps(req: DeployRequest) -> list[Step]:
         _, running = await deploy.verify(
             req.target, tools["kubectl"], env=req.env, workload=req.workload,
             timeout_s=cluster.rollout_timeout, expect_images=plan.images,
-            mark_healthy=cfg.deploy.kind != "helm",
+            mark_healthy=cfg.deploy.kind != "helm", waited=cfg.deploy.kind == "helm",
         )  # fmt: skip
         return deploy.DeployResult(req.env, req.target.namespace, req.workload, running, plan.to, plan.tool)
 

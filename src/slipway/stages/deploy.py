@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -247,6 +248,10 @@ async def _undo(ctr: dagger.Container, config: DeployConfig, before: WorkloadSta
     return f"undone: revision {before.revision} serves {images} again"
 
 
+async def _append(into: list[ExecOutcome], outcome: Awaitable[ExecOutcome]) -> None:
+    into.append(await outcome)
+
+
 async def deploy(source: dagger.Directory, config: DeployConfig) -> DeployResult:
     """Deploy `config.image` with helm or kubectl; raise StageError('deploy', ...) with the reason."""
     if config.kind == "helm":
@@ -265,17 +270,27 @@ async def verify(
     expect: ImageRef | None = None,
     expect_images: tuple[str, ...] = (),
     mark_healthy: bool = False,
+    waited: bool = False,
 ) -> tuple[WorkloadState, str]:
     """Wait for `rollout status`, check what runs; (state, the images running).
 
-    `mark_healthy` (kubectl deploys, which keep no release history) annotates the ReplicaSet
-    that now serves as verified: the revisions a later rollback may return to.
+    `waited`: the tool already waited for readiness (helm --wait), so the status only confirms
+    it and the state is read alongside. `mark_healthy` (kubectl deploys, which keep no release
+    history) annotates the ReplicaSet that now serves as verified: what a later rollback trusts.
     """
+    import anyio
+
     from slipway.kube.target import kube_container
 
     where = f"{env} (namespace {target.namespace})"
     ctr = kube_container(target, kubectl_image)
-    status = await rollout_status(ctr, target, workload, timeout_s)
+    read: list[ExecOutcome] = []
+    if waited:
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(_append, read, kubectl_run(ctr, target, "get", _STATE_KINDS, "--output=json"))
+            status = await rollout_status(ctr, target, workload, timeout_s)
+    else:
+        status = await rollout_status(ctr, target, workload, timeout_s)
     if status.exit_code != 0:
         reason, advice, _ = kube_failure(status.stderr, server=target.server, namespace=target.namespace)
         problem = reason
@@ -286,7 +301,10 @@ async def verify(
             f" ({advice})" if advice else ""
         )
         raise StageError(stage, msg, details=tail(status.output))
-    state = await workload_state(ctr, target, workload, stage, f"read deployment/{workload}")
+    if read and read[0].exit_code == 0:
+        state = WorkloadState.parse(read[0].stdout, workload, stage)
+    else:
+        state = await workload_state(ctr, target, workload, stage, f"read deployment/{workload}")
     if state.deployment is None:
         msg = f"deployment/{workload} is not in {where} (set cluster.workload to the Deployment's name)"
         raise StageError(stage, msg)
