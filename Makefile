@@ -37,11 +37,12 @@ test: services cluster
 demo: services
 	@bash demo/run.sh
 
-bench: services
+bench: services cluster
 	@cd bench && ../$(PY) startup_bench.py
 	@cd bench && ../$(PY) build_bench.py
 	@cd bench && ../$(PY) promote_bench.py
 	@cd bench && ../$(PY) module_bench.py
+	@cd bench && ../$(PY) deploy_bench.py
 
 lint: install
 	@$(VENV)/bin/ruff check src tests dagger bench
