@@ -43,6 +43,7 @@ bench: services cluster
 	@cd bench && ../$(PY) promote_bench.py
 	@cd bench && ../$(PY) module_bench.py
 	@cd bench && ../$(PY) gitops_loop_bench.py
+	@cd bench && ../$(PY) deploy_bench.py
 
 lint: install
 	@$(VENV)/bin/ruff check src tests dagger bench

@@ -45,3 +45,16 @@ def write_result(name: str, data: dict[str, Any]) -> Path:
     path.write_text(json.dumps(data, indent=2) + "\n")
     print(f"{path.relative_to(ROOT)}: {json.dumps(data)}")
     return path
+
+
+def merge_result(name: str, data: dict[str, Any]) -> Path:
+    """Merge `data`'s keys into bench/results/<name>.json (other benches own the other keys)."""
+    path = RESULTS / f"{name}.json"
+    existing: dict[str, Any] = {}
+    if path.is_file():
+        try:
+            loaded = json.loads(path.read_text())
+        except json.JSONDecodeError:
+            loaded = {}
+        existing = loaded if isinstance(loaded, dict) else {}
+    return write_result(name, {**existing, **data})

@@ -62,3 +62,36 @@ def registry_digest(repo_path: str, tag: str) -> str:
     )
     resp.raise_for_status()
     return resp.headers["Docker-Content-Digest"]
+
+
+def direct_app(
+    tmp_path: Path,
+    *,
+    kubeconfig: str,
+    namespace: str,
+    timeout: int = 60,
+    values: str = "",
+    prod: str = "deploy: direct\n    allow_direct: true",
+) -> Path:
+    """A copy of examples/web-api whose dev (unprotected) and prod (protected) deploy directly.
+
+    Both use `kubeconfig` (env:/file:) and `namespace`; staging stays GitOps. `values` is appended
+    to dev's values file; `prod` replaces prod's deploy settings (e.g. without allow_direct).
+    """
+    app = tmp_path / f"web-api-{uuid.uuid4().hex[:6]}"
+    shutil.copytree(EXAMPLES / "web-api", app, ignore=shutil.ignore_patterns("*.go", "internal"))
+    cluster = f"cluster: {{kubeconfig: '{kubeconfig}', namespace: {namespace}, rollout_timeout: {timeout}}}"
+    cfg = app / "slipway.yaml"
+    text = cfg.read_text()
+    text = text.replace(
+        "  - name: dev\n    protected: false\n",
+        f"  - name: dev\n    protected: false\n    deploy: direct\n    {cluster}\n",
+    ).replace(
+        "  - name: prod\n    protected: true\n",
+        f"  - name: prod\n    protected: true\n    {prod}\n    {cluster}\n",
+    )
+    cfg.write_text(text)
+    if values:
+        dev_values = app / "chart" / "values-dev.yaml"
+        dev_values.write_text(dev_values.read_text() + values)
+    return app

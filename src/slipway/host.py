@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BuildOptions",
+    "DeployOptions",
     "GitopsOptions",
     "PromoteOptions",
     "app_target",
@@ -30,6 +31,8 @@ __all__ = [
     "rollback_env",
     "run_build",
     "run_build_and_propose",
+    "run_deploy",
+    "run_direct_rollback",
     "run_history",
     "run_plan",
     "run_promote",
@@ -422,3 +425,58 @@ async def run_status(gitops: GitopsOptions, source: Path, kubeconfig: str = "") 
         kube = _kube_targets(config, [e.name for e in config.environments], kubeconfig)
         remote = git_remote(gitops, dict(config.tools))
         return config, await status(config, remote, kube, tools["kubectl"])
+
+
+@dataclass(frozen=True)
+class DeployOptions:
+    """What `slipway run deploy` (or a direct `slipway run rollback`) was asked for.
+
+    `kubeconfig` (env:NAME or file:PATH) overrides the environment's `cluster.kubeconfig`.
+    """
+
+    source: Path
+    env: str
+    image: str = ""
+    kubeconfig: str = ""
+
+
+@contextlib.asynccontextmanager
+async def _deploy_request(options: DeployOptions, doing: str) -> AsyncIterator[tuple[AppConfig, Any]]:
+    """Check everything checkable offline (env, image, kubeconfig), then connect; yield the request."""
+    from slipway.flows.deploy import DeployRequest, check_direct, check_image
+    from slipway.kube.environment import host_kube_target, read_kubeconfig
+
+    check_env(options.env, "--env")
+    config = load_config(options.source)
+    cluster = check_direct(config, options.env, doing)
+    read_kubeconfig(cluster, options.env, options.kubeconfig)  # refused here, before connecting
+    if options.image:
+        check_image(config, options.env, options.image)
+    async with engine_connection():
+        from dagger import dag
+
+        target = host_kube_target(cluster, options.env, options.kubeconfig)
+        source = dag.host().directory(str(options.source.resolve()), exclude=SOURCE_EXCLUDES)
+        yield config, DeployRequest(config, source, options.env, target, options.image)
+
+
+async def run_deploy(
+    options: DeployOptions, on_change: Callable[[StepRecord], None] | None = None
+) -> tuple[AppConfig, GraphResult]:
+    """Deploy an image straight to a `deploy: direct` environment: pin, deploy, verify."""
+    from slipway.flows.deploy import deploy_steps
+
+    if not options.image:
+        raise ConfigError("deploy: pass --image REF (a published image: repository:<sha>[@sha256:...])")
+    async with _deploy_request(options, "deploy") as (config, request):
+        return config, await run_graph(deploy_steps(request), on_change)
+
+
+async def run_direct_rollback(
+    options: DeployOptions, on_change: Callable[[StepRecord], None] | None = None
+) -> tuple[AppConfig, GraphResult]:
+    """Roll a `deploy: direct` environment back to its newest earlier healthy revision."""
+    from slipway.flows.deploy import rollback_steps
+
+    async with _deploy_request(options, "rollback") as (config, request):
+        return config, await run_graph(rollback_steps(request), on_change)

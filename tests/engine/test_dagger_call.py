@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 
-from apps import make_app, registry_digest, registry_tags
-from conftest import ROOT, Forge, GitopsRepo, dagger
+from apps import direct_app, make_app, registry_digest, registry_tags
+from conftest import ROOT, Cluster, Forge, GitopsRepo, dagger
 from slipway.engine.settings import EngineSettings
+from slipway.refs import ImageRef
 
 pytestmark = [pytest.mark.engine, pytest.mark.timeout(900)]
 
@@ -59,7 +60,7 @@ def test_functions_and_version(module_loaded: str) -> None:
     assert proc.returncode == 0, proc.stderr[-2000:]
     listed = {line.split()[0] for line in proc.stdout.splitlines()[1:] if line.strip()}
     assert listed >= {"base", "build", "build-and-propose", "plan", "promote", "publish", "render",
-                      "rollback", "scan", "test", "validate", "version"}  # fmt: skip
+                      "rollback", "scan", "test", "validate", "version", "deploy", "rollback-direct"}  # fmt: skip
 
 
 def test_go_fixture_module_loads() -> None:
@@ -166,3 +167,26 @@ def test_wrong_token_is_readable_and_not_echoed(
     assert "promote: " in errors[0], errors
     assert wrong not in proc.stderr + proc.stdout and "Traceback" not in proc.stderr
     assert forge.git(gitops_repo.checkout, "ls-remote", "origin") == refs
+
+
+def test_deploy_and_rollback_direct_through_the_kube_service(
+    module_loaded: str, cluster: Cluster, cluster_namespace: str, published_image: ImageRef, tmp_path: Path
+) -> None:
+    app = direct_app(tmp_path, kubeconfig="env:UNUSED", namespace=cluster_namespace)
+    kube = ["--kubeconfig", f"file:{cluster.local.deploy_kubeconfig}",
+            "--kube-service", f"tcp://127.0.0.1:{cluster.local.api_port}"]  # fmt: skip
+    pinned = f"{published_image.repository}@{published_image.digest}"
+    proc = slipway_call("deploy", "--source", str(app), "--env", "dev", "--image", pinned, *kube, "as-json")
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    deployed = json.loads(proc.stdout)
+    assert (deployed["namespace"], deployed["image"], deployed["revision"]) == (cluster_namespace, pinned, 1)
+    refused = slipway_call("rollback-direct", "--source", str(app), "--env", "dev", *kube)
+    assert refused.returncode != 0
+    [line] = error_lines(refused)
+    assert (
+        f"rollback: no healthy revision of release 'web-api' before revision 1 in dev (namespace "
+        f"{cluster_namespace}) (history: 1 deployed); nothing was changed"
+    ) in line, refused.stderr[-3000:]
+    secrets = [*cluster.tokens(), cluster.local.deploy_kubeconfig.read_bytes()]
+    progress = (proc.stdout + proc.stderr + refused.stdout + refused.stderr).encode()
+    assert sum(progress.count(s) for s in secrets) == 0

@@ -34,6 +34,8 @@ async def test_module_type_definitions_are_accepted(engine: EngineSettings) -> N
         "promote",
         "rollback",
         "plan",
+        "deploy",
+        "rollbackDirect",
     }
     assert all(desc.strip() for desc in functions.values()), "every function needs a docstring"
 

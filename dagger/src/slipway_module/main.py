@@ -21,13 +21,14 @@ from dagger.mod._exceptions import FunctionError
 from slipway.engine.probe import engine_version
 from slipway.errors import SlipwayError
 from slipway.flows.build import BuildRequest, build_steps, request_from_directory
+from slipway.flows.deploy import DeployRequest, deploy_steps, rollback_steps
 from slipway.host import AppTarget, GitopsOptions, app_target, git_remote, gitops_target
 from slipway.runner import GraphResult, run_graph
 from slipway.secrets import read_token
 from slipway.source import SOURCE_EXCLUDES
 from slipway.stages import build as build_stage
 from slipway.stages import publish as publish_stage
-from slipway_module.results import Plan, Promotion, Proposal, Published, Rollback
+from slipway_module.results import Deployment, Plan, Promotion, Proposal, Published, Rollback
 
 # The CLI's deny-list, not an allow-list: the module and `slipway run` see the same files.
 Source = Annotated[
@@ -46,6 +47,13 @@ RegistryUser = Annotated[str, Doc("registry user (with a password)")]
 RegistryPassword = Annotated[dagger.Secret | None, Doc("registry password or token")]
 Base = Annotated[str, Doc("GitOps default branch")]
 Forge = Annotated[str, Doc("gitea | github | gitlab (default: from the URL)")]
+Kubeconfig = Annotated[
+    dagger.Secret, Doc("the environment's deploy kubeconfig (separate from registry and git credentials)")
+]
+KubeService = Annotated[
+    dagger.Service | None,
+    Doc("the API server when it listens on this machine's loopback (tcp://127.0.0.1:16443)"),
+]
 
 
 @contextlib.contextmanager
@@ -78,6 +86,29 @@ async def _gitops(
     options = GitopsOptions(repo, read_token(await token.plaintext(), "--gitops-token"), base, forge)
     await tunnel_loopback_forge(repo, service)  # this runs in a container: loopback is elsewhere
     return options
+
+
+async def _direct_request(
+    source: dagger.Directory,
+    env: str,
+    image: str,
+    kubeconfig: dagger.Secret,
+    service: dagger.Service | None,
+    doing: str,
+) -> DeployRequest:
+    """A direct deploy or rollback of the app in `source` to `env`, refused as the CLI refuses."""
+    from slipway.config import parse_config
+    from slipway.flows.deploy import check_direct, check_image
+    from slipway.identity import check_env
+    from slipway.kube.environment import secret_kube_target
+
+    check_env(env, "--env")
+    config = parse_config(await source.file("slipway.yaml").contents(), Path("slipway.yaml"))
+    cluster = check_direct(config, env, doing)
+    if image:
+        check_image(config, env, image)
+    target = await secret_kube_target(kubeconfig, cluster.namespace, service)
+    return DeployRequest(config, source, env, target, image)
 
 
 async def _app_target(source: dagger.Directory, env: str) -> AppTarget:
@@ -321,3 +352,44 @@ class Slipway:
             graph, image, plans = await plan(req, gitops_target(gitops, dict(req.config.tools)))
             _check(graph)
         return Plan.of(image, graph, plans)
+
+    @function(cache="never")  # it changes a cluster: never a cached result
+    async def deploy(
+        self,
+        source: Source,
+        env: Annotated[str, Doc("environment to deploy to (deploy: direct in slipway.yaml)")],
+        image: Annotated[str, Doc("published image, repository:<tag>[@sha256:...]; a digest for protected")],
+        kubeconfig: Kubeconfig,
+        kube_service: KubeService = None,
+    ) -> Deployment:
+        """Deploy a published image straight to the environment's cluster and verify the rollout.
+
+        helm upgrade --install --atomic --wait (helm apps), or kubectl apply --server-side and
+        rollout status (kustomize apps); a rollout that does not become ready is undone.
+        """
+        await self._use_tool_images()
+        with _one_line_errors():
+            request = await _direct_request(source, env, image, kubeconfig, kube_service, "deploy")
+            graph = await run_graph(deploy_steps(request))
+            _check(graph)
+        return Deployment.of(graph)
+
+    @function(cache="never")  # it changes a cluster: never a cached result
+    async def rollback_direct(
+        self,
+        source: Source,
+        env: Annotated[str, Doc("environment to roll back (deploy: direct in slipway.yaml)")],
+        kubeconfig: Kubeconfig,
+        kube_service: KubeService = None,
+    ) -> Deployment:
+        """Roll a direct environment back to its newest earlier healthy revision and verify it.
+
+        helm rollback (helm apps) or kubectl rollout undo (kustomize apps); refused when no
+        earlier revision was healthy. GitOps environments roll back with `rollback`.
+        """
+        await self._use_tool_images()
+        with _one_line_errors():
+            request = await _direct_request(source, env, "", kubeconfig, kube_service, "rollback")
+            graph = await run_graph(rollback_steps(request))
+            _check(graph)
+        return Deployment.of(graph)

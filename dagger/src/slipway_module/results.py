@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from slipway.refs import ImageRef
     from slipway.runner import GraphResult
 
-__all__ = ["EnvironmentPlan", "Plan", "Promotion", "Published", "Rollback", "Stage"]
+__all__ = ["Deployment", "EnvironmentPlan", "Plan", "Promotion", "Published", "Rollback", "Stage"]
 
 
 @object_type
@@ -138,3 +138,25 @@ class Plan(_AsJson):
         """From the library's plan."""
         envs = [EnvironmentPlan(**dataclasses.asdict(p)) for p in plans]
         return cls(image=str(image), stages=stages(graph), environments=envs)
+
+
+@object_type
+class Deployment(_AsJson):
+    """What an environment's cluster runs after a direct deploy or rollback, verified."""
+
+    env: Annotated[str, Doc("the environment")] = field()
+    namespace: Annotated[str, Doc("its namespace")] = field()
+    workload: Annotated[str, Doc("the Deployment that runs the app")] = field()
+    image: Annotated[str, Doc("the image it runs now (repository@sha256:...)")] = field()
+    revision: Annotated[int, Doc("the helm release revision (or Deployment revision) deployed")] = field()
+    tool: Annotated[str, Doc("helm | kubectl")] = field()
+    stages: Annotated[list[Stage], Doc("each step's status and evidence")] = field()
+
+    @classmethod
+    def of(cls, graph: GraphResult) -> Deployment:
+        """From a passed deploy or rollback graph (its `verify` step holds what runs)."""
+        done = graph.steps["verify"].evidence
+        return cls(
+            env=done.env, namespace=done.namespace, workload=done.workload, image=done.image,
+            revision=done.revision, tool=done.tool, stages=stages(graph),
+        )  # fmt: skip

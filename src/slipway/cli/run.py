@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from slipway.cli.console import info, result
+from slipway.errors import ConfigError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -151,22 +152,104 @@ def promote_cmd(
 @run_app.command("rollback")
 def rollback_cmd(
     env: str = typer.Option(..., "--env", help="Environment to roll back."),
-    repo: str = REPO_OPT,
-    token: str = TOKEN_OPT,
+    repo: str = typer.Option("", "--repo", help="GitOps repository URL (GitOps environments)."),
+    token: str = typer.Option("", "--token", help="Forge/git token as env:NAME or file:PATH (GitOps)."),
     app: str = typer.Option("", "--app", help="App name (when no --source)."),
     source: Path | None = SOURCE_OPT,
     base: str = BASE_OPT,
     forge: str = FORGE_OPT,
+    kubeconfig: str = KUBECONFIG_OPT,
+    as_json: bool = JSON_OPT,
 ) -> None:
-    """Revert the newest promotion of an app to an environment (a pull request when protected)."""
+    """Roll an environment back: revert its newest promotion, or (deploy: direct) its newest healthy revision.
+
+    GitOps: a git revert (a pull request when protected). Direct: helm rollback, or kubectl
+    rollout undo, to the newest earlier revision that was healthy.
+    """
     import anyio
 
     from slipway.host import run_rollback
+    from slipway.report import evidence_json
 
+    if source is not None and _direct(source, env):
+        _direct_rollback(source, env, kubeconfig, as_json=as_json)
+        return
+    if not repo or not token:
+        raise ConfigError("rollback: pass --repo URL and --token env:NAME|file:PATH (a GitOps environment)")
     outcome = anyio.run(run_rollback, _gitops(repo, token, base, forge), app, env, source)
+    if as_json:
+        result(json.dumps(evidence_json(outcome), indent=2))
+        return
     info(f"rollback: reverted {outcome.reverted[:12]} with {outcome.commit[:12]} on {outcome.branch}")
     if outcome.pull_request is not None:
         result(f"PR: {outcome.pull_request.url}")
+
+
+def _direct(source: Path, env: str) -> bool:
+    from slipway.config import load_config
+    from slipway.flows.deploy import is_direct
+    from slipway.identity import check_env
+
+    return is_direct(load_config(source), check_env(env, "--env"))
+
+
+def _finish_direct(outcome: GraphResult, *, as_json: bool) -> None:
+    """Like `finish`, but a refusal (nothing changed, bad input) exits 2, as everywhere else."""
+    try:
+        finish(outcome, as_json=as_json)
+    except typer.Exit:
+        refused = all(isinstance(f.error, ConfigError) for f in outcome.failures)
+        raise typer.Exit(2 if refused else 1) from None
+
+
+def _direct_rollback(source: Path, env: str, kubeconfig: str, *, as_json: bool) -> None:
+    import anyio
+
+    from slipway.host import DeployOptions, run_direct_rollback
+    from slipway.report import graph_json
+
+    options = DeployOptions(source, env, kubeconfig=kubeconfig)
+    _, outcome = anyio.run(run_direct_rollback, options, progress(as_json=as_json))
+    if as_json:
+        result(json.dumps(graph_json(outcome), indent=2))
+    _finish_direct(outcome, as_json=as_json)
+    if not as_json:
+        done, plan = outcome.steps["verify"].evidence, outcome.steps["plan"].evidence
+        where = f"{done.env} (namespace {done.namespace})"
+        info(f"rollback: {plan.tool} revision {plan.current} -> {plan.to} in {where}")
+        result(f"Running: {done.image} (deployment/{done.workload})")
+
+
+@run_app.command("deploy")
+def deploy_cmd(
+    env: str = typer.Option(..., "--env", help="Environment to deploy to (deploy: direct in slipway.yaml)."),
+    source: Path = APP_DIR_OPT,
+    image: str = typer.Option(
+        ..., "--image", help="Published image: repository:<tag>[@sha256:...] (protected envs: a digest)."
+    ),
+    kubeconfig: str = KUBECONFIG_OPT,
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Deploy a published image straight to a `deploy: direct` environment's cluster.
+
+    helm upgrade --install --atomic --wait, or kubectl apply --server-side then rollout status;
+    a rollout that does not become ready is undone and the previous revision keeps serving.
+    """
+    import anyio
+
+    from slipway.host import DeployOptions, run_deploy
+    from slipway.report import graph_json
+
+    options = DeployOptions(source, env, image, kubeconfig)
+    _, outcome = anyio.run(run_deploy, options, progress(as_json=as_json))
+    if as_json:
+        result(json.dumps(graph_json(outcome), indent=2))
+    _finish_direct(outcome, as_json=as_json)
+    if not as_json:
+        done = outcome.steps["verify"].evidence
+        info(f"deploy: {done.tool} revision {done.revision} in {done.env} (namespace {done.namespace}) "
+             f"in {outcome.wall_s:.1f}s")  # fmt: skip
+        result(f"Running: {done.image} (deployment/{done.workload})")
 
 
 @run_app.command("build-and-propose")

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     from slipway.config import AppConfig, ClusterConfig
 
-__all__ = ["env_cluster", "host_kube_target", "secret_kube_target", "secret_kube_targets"]
+__all__ = ["env_cluster", "host_kube_target", "read_kubeconfig", "secret_kube_target", "secret_kube_targets"]
 
 
 def env_cluster(config: AppConfig, env: str, *, required_for: str = "") -> ClusterConfig | None:
@@ -28,6 +28,17 @@ def env_cluster(config: AppConfig, env: str, *, required_for: str = "") -> Clust
     return cluster
 
 
+def read_kubeconfig(cluster: ClusterConfig, env: str, kubeconfig: str = "") -> tuple[str, str]:
+    """`env`'s kubeconfig text and the server it names, read on this host (no engine needed).
+
+    `kubeconfig` (env:NAME or file:PATH, from the command line) overrides the config's source.
+    Every error names the source, never the kubeconfig's content.
+    """
+    option = "--kubeconfig" if kubeconfig else f"environments[{env}].cluster.kubeconfig"
+    text = read_secret(kubeconfig or cluster.kubeconfig, option, multiline=True)
+    return text, kubeconfig_server(text, f"the kubeconfig for {env} ({option})")
+
+
 def host_kube_target(cluster: ClusterConfig, env: str, kubeconfig: str = "") -> KubeTarget:
     """`env`'s KubeTarget, its kubeconfig read on this host (needs an engine connection).
 
@@ -35,9 +46,7 @@ def host_kube_target(cluster: ClusterConfig, env: str, kubeconfig: str = "") -> 
     """
     from dagger import dag
 
-    option = "--kubeconfig" if kubeconfig else f"environments[{env}].cluster.kubeconfig"
-    text = read_secret(kubeconfig or cluster.kubeconfig, option, multiline=True)
-    server = kubeconfig_server(text, f"the kubeconfig for {env} ({option})")
+    text, server = read_kubeconfig(cluster, env, kubeconfig)
     secret = dag.set_secret(f"slipway-kubeconfig-{env}", text)
     return KubeTarget(kubeconfig=secret, namespace=cluster.namespace, server=server)
 

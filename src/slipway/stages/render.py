@@ -13,7 +13,7 @@ from slipway.stages.engine_calls import exec_outcome, stage_errors, tail
 if TYPE_CHECKING:
     import dagger
 
-__all__ = ["RenderConfig", "RenderResult", "render", "render_container"]
+__all__ = ["RenderConfig", "RenderResult", "helm_image_values", "render", "render_container"]
 
 _OUT = "/out/manifests.yaml"
 
@@ -39,6 +39,15 @@ class RenderResult:
     text: str
 
 
+def helm_image_values(image: ImageRef) -> list[str]:
+    """The helm flags that set the chart's image: repository, tag and digest, as strings."""
+    return [
+        *("--set-string", f"image.repository={image.repository}"),
+        *("--set-string", f"image.tag={image.tag}"),
+        *("--set-string", f"image.digest={image.digest}"),
+    ]
+
+
 def _helm_args(config: RenderConfig) -> list[str]:
     args = [
         "helm",
@@ -50,10 +59,7 @@ def _helm_args(config: RenderConfig) -> list[str]:
     ]
     if config.env_file:
         args += ["--values", config.env_file]
-    args += ["--set-string", f"image.repository={config.image.repository}"]
-    args += ["--set-string", f"image.tag={config.image.tag}"]
-    args += ["--set-string", f"image.digest={config.image.digest}"]
-    return args
+    return args + helm_image_values(config.image)
 
 
 # The overlay and the image arrive as environment variables, never as script text.
