@@ -6,15 +6,15 @@ The pull request carries the evidence: scan, validation, tests and the rendered-
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from slipway.flows.build import BuildRequest, build_steps
-from slipway.flows.plan import env_plan
+from slipway.flows.plan import EnvPlan, env_plan
 from slipway.gitops.promote import PromoteResult, promote
 from slipway.gitops.repo import GitRemote, clone
 from slipway.host import app_target
 from slipway.refs import ImageRef
-from slipway.runner import GraphResult, run_graph
+from slipway.runner import GraphResult, Step, run_graph
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -77,15 +77,23 @@ async def build_and_propose(
     image: ImageRef = graph.steps["publish"].evidence
     cfg = req.config
     env = cfg.environments[0]
-    repo = await clone(target.remote)
-    planned = await env_plan(req, repo, env.name, image)
-    request = app_target(cfg, "", env.name).promote_request(
-        image,
-        target.remote,
-        target.forge_token,
-        target.forge_kind,
-        source=req.revision,
-        evidence=evidence_markdown(graph, planned.manifests_diff),
-    )
-    promotion = await promote(request)
+
+    async def run_diff(_: Any) -> EnvPlan:
+        return await env_plan(req, await clone(target.remote), env.name, image)
+
+    async def run_propose(out: Any) -> PromoteResult:
+        request = app_target(cfg, "", env.name).promote_request(
+            image, target.remote, target.forge_token, target.forge_kind, source=req.revision,
+            evidence=evidence_markdown(graph, out["diff"].manifests_diff),
+        )  # fmt: skip
+        return await promote(request)
+
+    # The promotion's own steps, on the same runner, so progress shows them like the stages.
+    steps = [Step("diff", run_diff), Step("propose", run_propose, needs=("diff",))]
+    proposal = await run_graph(steps, on_change)
+    if not proposal.ok:
+        failed = proposal.failures[0].error
+        assert failed is not None
+        raise failed
+    promotion: PromoteResult = proposal.steps["propose"].evidence
     return ProposeResult(graph, promotion)
