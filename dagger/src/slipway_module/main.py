@@ -1,6 +1,9 @@
-"""The module's one object: thin functions over the slipway library."""
+"""The module's one object: thin functions over the slipway library.
 
-from __future__ import annotations
+No `from __future__ import annotations` here: the SDK reads `Annotated` metadata (DefaultPath,
+Ignore, Doc) from live annotations only, and string annotations lose it, which makes `--source`
+required and the checks invisible to `dagger check`.
+"""
 
 import contextlib
 import os
