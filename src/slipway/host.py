@@ -27,6 +27,7 @@ __all__ = [
     "rollback_env",
     "run_build",
     "run_build_and_propose",
+    "run_checks",
     "run_history",
     "run_plan",
     "run_promote",
@@ -82,6 +83,24 @@ async def run_build(
 
     async with _build_request(options) as (config, request):
         return config, await run_graph(build_steps(request), on_change)
+
+
+async def run_checks(
+    source: Path,
+    names: list[str],
+    revision: str = "",
+    on_change: Callable[[StepRecord], None] | None = None,
+) -> tuple[AppConfig, GraphResult]:
+    """The checks `dagger check` runs (flows/checks.py) on an app directory; nothing published."""
+    from slipway.flows.checks import check_names, check_request, check_steps
+
+    config = load_config(source)
+    names = check_names(names)
+    async with engine_connection():
+        from dagger import dag
+
+        src = dag.host().directory(str(source), exclude=SOURCE_EXCLUDES)
+        return config, await run_graph(check_steps(check_request(config, src, revision), names), on_change)
 
 
 def gitops_target(gitops: GitopsOptions, tools: dict[str, str]) -> Any:

@@ -29,7 +29,15 @@ if TYPE_CHECKING:
     from slipway.config import AppConfig
     from slipway.runner import GraphResult
 
-__all__ = ["CHECKS", "CHECK_REVISION", "check_report", "check_request", "check_steps", "named_paths"]
+__all__ = [
+    "CHECKS",
+    "CHECK_REVISION",
+    "check_names",
+    "check_report",
+    "check_request",
+    "check_steps",
+    "named_paths",
+]
 
 CHECKS = ("config", "test", "scan", "validate")
 CHECK_REVISION = "0" * 40
@@ -75,11 +83,17 @@ async def _check_config(req: BuildRequest) -> str:
     return f"{cfg.app}: {cfg.toolchain} app, {cfg.deploy.kind} deploy, environments {envs}"
 
 
-def check_steps(req: BuildRequest, names: Sequence[str] = CHECKS) -> list[Step]:
-    """The build graph's steps each named check needs (validate: every environment), no publish."""
+def check_names(names: Sequence[str]) -> list[str]:
+    """The checks asked for (all of them when none), refusing unknown names."""
     unknown = [n for n in names if n not in CHECKS]
     if unknown:
         raise ConfigError(f"check: unknown checks {unknown} (known: {', '.join(CHECKS)})")
+    return list(names) or list(CHECKS)
+
+
+def check_steps(req: BuildRequest, names: Sequence[str] = CHECKS) -> list[Step]:
+    """The build graph's steps each named check needs (validate: every environment), no publish."""
+    names = check_names(names)
     gates = {s.name: s for s in build_steps(req, with_publish=False)}
 
     async def run_config(_: Any) -> str:
