@@ -42,7 +42,9 @@ def dagger_cli() -> tuple[str, dict[str, str]]:
     if not cli:
         msg = "could not run dagger: no Dagger CLI (run `make engine`, or install dagger)"
         raise EngineError(msg)
-    return cli, dict(os.environ)
+    # DAGGER_MODULE would make the CLI act on that module instead of the app in the working directory.
+    env = {k: v for k, v in os.environ.items() if k != "DAGGER_MODULE"}
+    return cli, env
 
 
 def _dagger(app_dir: Path, *args: str) -> str:

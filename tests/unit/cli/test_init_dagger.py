@@ -19,6 +19,7 @@ FAKE_DAGGER = """#!/usr/bin/env python3
 import json, os, sys
 from pathlib import Path
 args = [a for a in sys.argv[1:] if a not in ("--progress", "plain")]
+assert "DAGGER_MODULE" not in os.environ, "the CLI would act on $DAGGER_MODULE, not the app"
 with open(os.environ["FAKE_DAGGER_LOG"], "a") as log:
     log.write(" ".join(args) + "\\n")
 if os.environ.get("FAKE_DAGGER_FAIL") and args[:1] == ["toolchain"]:
@@ -57,7 +58,7 @@ def _init(app: Path, tmp_path: Path, *args: str, **env: str) -> subprocess.Compl
         table.write_text('{"trivy": "localhost:5000/slipway-tools/trivy:v0.74.0"}')
     full_env = {
         **os.environ, "_EXPERIMENTAL_DAGGER_CLI_BIN": str(fake), "FAKE_DAGGER_LOG": str(tmp_path / "calls"),
-        "SLIPWAY_TOOL_IMAGES": str(table), **env,
+        "SLIPWAY_TOOL_IMAGES": str(table), "DAGGER_MODULE": "elsewhere", **env,
     }  # fmt: skip
     return subprocess.run([sys.executable, "-m", "slipway.cli.app", "init", *args], cwd=app, env=full_env,
                           capture_output=True, text=True, check=False)  # fmt: skip
