@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ __all__ = [
     "rollback_env",
     "run_build",
     "run_build_and_propose",
+    "run_checks",
     "run_deploy",
     "run_direct_rollback",
     "run_history",
@@ -110,6 +112,28 @@ async def run_build(
 
     async with _build_request(options) as (config, request):
         return config, await run_graph(build_steps(request), on_change)
+
+
+async def run_checks(
+    source: Path,
+    names: list[str],
+    revision: str = "",
+    on_change: Callable[[StepRecord], None] | None = None,
+) -> tuple[AppConfig, GraphResult]:
+    """The checks `dagger check` runs (flows/checks.py) on an app directory; nothing published."""
+    from slipway.flows.checks import check_names, check_request, check_steps
+
+    config = load_config(source)
+    names = check_names(names)
+    async with engine_connection():
+        from dagger import dag
+
+        src = dag.host().directory(str(source), exclude=SOURCE_EXCLUDES)
+        request = check_request(config, src, revision)
+        if "validate" in names:  # every environment with a cluster is dry-run on it too
+            kube = _kube_targets(config, [e.name for e in config.environments], "")
+            request = dataclasses.replace(request, kube=kube)
+        return config, await run_graph(check_steps(request, names), on_change)
 
 
 def gitops_target(gitops: GitopsOptions, tools: dict[str, str]) -> Any:

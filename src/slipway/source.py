@@ -12,8 +12,9 @@ from slipway.errors import ConfigError
 __all__ = ["SOURCE_EXCLUDES", "SourceInfo", "check_provenance", "source_info"]
 
 # The one source filter: what never reaches the engine as the app's source (VCS metadata, local
-# build output). The CLI passes it as `exclude=`, the Dagger module as its `Ignore([...])`.
-SOURCE_EXCLUDES = [".git", "node_modules", ".venv", "__pycache__", "dist", "bin/"]
+# build output, slipway's own machine-local state: the toolchain link and tool table `slipway init
+# --dagger` writes). The CLI passes it as `exclude=`, the Dagger module as its `Ignore([...])`.
+SOURCE_EXCLUDES = [".git", "node_modules", ".venv", "__pycache__", "dist", "bin/", ".slipway"]
 
 
 def check_provenance(created: str, source_url: str) -> None:

@@ -15,7 +15,17 @@ from pathlib import Path
 
 from slipway.errors import ConfigError
 
-__all__ = ["DEFAULT_IMAGES", "ToolImages", "local_image_repositories", "local_table_path"]
+__all__ = [
+    "DEFAULT_IMAGES",
+    "PROJECT_TOOL_IMAGES",
+    "ToolImages",
+    "local_image_repositories",
+    "local_table_path",
+]
+
+# Where an app keeps a copy of this machine's local table for the Dagger toolchain, which runs
+# in a container and cannot read the host's cache (`slipway init --dagger` writes it).
+PROJECT_TOOL_IMAGES = ".slipway/tool-images.json"
 
 DEFAULT_IMAGES: Mapping[str, str] = {
     "base": "debian:bookworm",

@@ -29,3 +29,18 @@ def test_actionlint_passes_on_generated_workflows(engine_settings: EngineSetting
     broken = Path(workflows[0])
     broken.write_text(broken.read_text().replace("${{ github.sha }}", "${{ github.sha "))
     assert subprocess.run([str(actionlint), str(broken)], capture_output=True, check=False).returncode == 1
+
+
+def test_actionlint_passes_on_the_dagger_check_workflow(
+    engine_settings: EngineSettings, tmp_path: Path
+) -> None:
+    from slipway.init_files import init_app
+
+    actionlint = engine_settings.cache_dir / "tools" / "bin" / "actionlint"
+    assert actionlint.is_file(), "run `make engine` (it builds actionlint)"
+    (tmp_path / "go.mod").write_text("module example.com/shop\n\ngo 1.26\n")
+    written = init_app(tmp_path, "github", registry="ghcr.io/acme", dagger=True)
+    check = tmp_path / ".github" / "workflows" / "check.yaml"
+    assert check in written
+    lint = subprocess.run([str(actionlint), str(check)], capture_output=True, text=True, check=False)
+    assert lint.returncode == 0, lint.stdout + lint.stderr

@@ -41,13 +41,19 @@ async def test_module_type_definitions_are_accepted(engine: EngineSettings) -> N
 
 
 async def test_version_function_reports_the_engine(engine: EngineSettings) -> None:
+    from dagger import dag
+
     from slipway_module import Slipway
 
-    assert await Slipway().version() == f"v{engine.dagger_version}"
+    assert await Slipway(project_tools=dag.directory()).version() == f"v{engine.dagger_version}"
 
 
 async def test_base_function_returns_a_chainable_container(engine: EngineSettings) -> None:
+    from dagger import dag
+
     from slipway_module import Slipway
 
-    out = await Slipway().base().with_exec(["cat", "/etc/debian_version"]).stdout()
+    out = (
+        await Slipway(project_tools=dag.directory()).base().with_exec(["cat", "/etc/debian_version"]).stdout()
+    )
     assert out.strip().startswith("12.")

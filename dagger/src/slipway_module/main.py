@@ -1,6 +1,9 @@
-"""The module's one object: thin functions over the slipway library."""
+"""The module's one object: thin functions over the slipway library.
 
-from __future__ import annotations
+No `from __future__ import annotations` here: the SDK reads `Annotated` metadata (DefaultPath,
+Ignore, Doc) from live annotations only, and string annotations lose it, which makes `--source`
+required and the checks invisible to `dagger check`.
+"""
 
 import contextlib
 import dataclasses
@@ -12,12 +15,13 @@ from pathlib import Path
 from typing import Annotated
 
 import dagger
-from dagger import DefaultPath, Doc, Ignore, dag, function, object_type
+from dagger import DefaultPath, Doc, Ignore, check, dag, function, object_type
 
 # The SDK's own "escape hatch to fully control logging from user code" (dagger.mod._module.call):
 # raised as is, without the traceback the SDK logs for any other exception. Not re-exported.
 from dagger.mod._exceptions import FunctionError
 
+from slipway.config import AppConfig
 from slipway.engine.probe import engine_version
 from slipway.errors import SlipwayError
 from slipway.flows.build import BuildRequest, build_steps, request_from_directory
@@ -28,6 +32,7 @@ from slipway.secrets import read_token
 from slipway.source import SOURCE_EXCLUDES
 from slipway.stages import build as build_stage
 from slipway.stages import publish as publish_stage
+from slipway.tool_images import PROJECT_TOOL_IMAGES
 from slipway_module.results import Deployment, Plan, Promotion, Proposal, Published, Rollback
 
 # The CLI's deny-list, not an allow-list: the module and `slipway run` see the same files.
@@ -38,6 +43,7 @@ Source = Annotated[
     Ignore(SOURCE_EXCLUDES),
 ]
 Revision = Annotated[str, Doc("the commit SHA being built (e.g. $GITHUB_SHA)")]
+CheckRevision = Annotated[str, Doc("the commit SHA the manifests' image tag uses (default: 40 zeros)")]
 Created = Annotated[str, Doc("the commit's time, ISO 8601 (e.g. $(git log -1 --format=%cI))")]
 SourceUrl = Annotated[str, Doc("the app's repository URL, for the image's source label")]
 Env = Annotated[str, Doc("environment name from slipway.yaml (default: the first)")]
@@ -111,12 +117,16 @@ async def _direct_request(
     return DeployRequest(config, source, env, target, image)
 
 
-async def _app_target(source: dagger.Directory, env: str) -> AppTarget:
-    """The app's promotion rules, from the slipway.yaml in `source`."""
+async def _app_config(source: dagger.Directory) -> AppConfig:
+    """The slipway.yaml in `source`, parsed and checked."""
     from slipway.config import parse_config
 
-    config = parse_config(await source.file("slipway.yaml").contents(), Path("slipway.yaml"))
-    return app_target(config, "", env)
+    return parse_config(await source.file("slipway.yaml").contents(), Path("slipway.yaml"))
+
+
+async def _app_target(source: dagger.Directory, env: str) -> AppTarget:
+    """The app's promotion rules, from the slipway.yaml in `source`."""
+    return app_target(await _app_config(source), "", env)
 
 
 def _auth(username: str, password: dagger.Secret | None) -> publish_stage.RegistryAuth | None:
@@ -127,6 +137,12 @@ def _auth(username: str, password: dagger.Secret | None) -> publish_stage.Regist
 class Slipway:
     """Build, scan, validate, publish and promote applications."""
 
+    project_tools: Annotated[
+        dagger.Directory,
+        Doc(f"the installing project's tool-image table, if it has one ({PROJECT_TOOL_IMAGES})"),
+        DefaultPath("."),
+        Ignore(["*", f"!{PROJECT_TOOL_IMAGES}"]),
+    ]
     tool_images: Annotated[
         dagger.File | None,
         Doc("the engine's tool-image table, for an air-gapped engine (~/.cache/slipway/tool-images.json)"),
@@ -145,10 +161,13 @@ class Slipway:
     ] = None
 
     async def _use_tool_images(self) -> None:
-        """Make the given table the library's local table (its SLIPWAY_TOOL_IMAGES file)."""
-        if self.tool_images is not None:
+        """Make the library's local table (its SLIPWAY_TOOL_IMAGES file) the given one or the project's."""
+        table = self.tool_images
+        if table is None and await self.project_tools.exists(PROJECT_TOOL_IMAGES):
+            table = self.project_tools.file(PROJECT_TOOL_IMAGES)
+        if table is not None:
             path = Path(tempfile.gettempdir()) / "slipway-tool-images.json"
-            path.write_text(await self.tool_images.contents())
+            path.write_text(await table.contents())
             os.environ["SLIPWAY_TOOL_IMAGES"] = str(path)
 
     @function
@@ -178,14 +197,57 @@ class Slipway:
         _check(graph)
         return graph.steps[name].evidence
 
-    @function
-    async def test(self, source: Source, revision: Revision = "0" * 40) -> str:
-        """Run the app's unit tests; return the tail of their output."""
+    async def _gate(self, source: dagger.Directory, name: str, revision: str = "") -> GraphResult:
+        """Run one check's steps (flows/checks.py) on `source`; raise its failures' lines."""
+        from slipway.flows.checks import check_request, check_steps
+
         await self._use_tool_images()
         with _one_line_errors():
-            req = await request_from_directory(source, revision, created=None, source_url=None)
-            evidence = await self._step(req, "test")
-        return evidence.output  # type: ignore[attr-defined]
+            req = check_request(await _app_config(source), source, revision)
+            if name == "validate" and self.kubeconfig is not None:
+                req = await self._with_clusters(req, every_env=True)
+            graph = await run_graph(check_steps(req, [name]))
+            _check(graph)
+        return graph
+
+    @function
+    @check
+    async def config(self, source: Source) -> str:
+        """Check slipway.yaml: it parses, every environment passes preflight, its files exist."""
+        return (await self._gate(source, "config")).steps["config"].evidence  # type: ignore[no-any-return]
+
+    @function
+    @check
+    async def test(self, source: Source, revision: CheckRevision = "") -> str:
+        """Run the app's unit tests (a check); return the tail of their output."""
+        return (await self._gate(source, "test", revision)).steps["test"].evidence.output  # type: ignore[no-any-return]
+
+    @function
+    @check
+    async def scan(self, source: Source) -> str:
+        """Build the image and scan it (a check; the image is never published); return the steps."""
+        from slipway.flows.checks import check_report
+
+        return check_report(await self._gate(source, "scan"))
+
+    @function
+    @check
+    async def validate(self, source: Source, revision: CheckRevision = "") -> str:
+        """Render and validate every environment's manifests (a check); return the steps.
+
+        Environments with a cluster are also dry-run on it when the module has --kubeconfig;
+        without it the report says which were checked offline only.
+        """
+        from slipway.flows.checks import check_report
+
+        report = check_report(await self._gate(source, "validate", revision))
+        config = await _app_config(source)
+        offline = [e.name for e in config.environments if e.cluster is not None and self.kubeconfig is None]
+        if offline:
+            report += (
+                f"\nserver-side dry-run not run for {', '.join(offline)}: pass --kubeconfig to the module"
+            )
+        return report
 
     @function
     async def build(
@@ -200,32 +262,11 @@ class Slipway:
         return build_stage.build_image(source, conf)
 
     @function
-    async def scan(
-        self, source: Source, revision: Revision, created: Created, source_url: SourceUrl
-    ) -> dagger.Container:
-        """Build and scan the image; return it when the severity gate passes."""
-        await self._use_tool_images()
-        with _one_line_errors():
-            req = await request_from_directory(source, revision, created=created, source_url=source_url)
-            await self._step(req, "scan")
-            return (await self._step(req, "build")).image  # type: ignore[attr-defined]
-
-    @function
     async def render(self, source: Source, revision: Revision, env: Env = "") -> dagger.File:
         """Render the environment's manifests with the image tagged by the revision."""
         await self._use_tool_images()
         with _one_line_errors():
             req = await request_from_directory(source, revision, created=None, source_url=None, env=env)
-            return (await self._step(req, "render")).manifests  # type: ignore[attr-defined]
-
-    @function
-    async def validate(self, source: Source, revision: Revision, env: Env = "") -> dagger.File:
-        """Render and validate (kubeconform -strict, conftest); return the validated manifests."""
-        await self._use_tool_images()
-        with _one_line_errors():
-            req = await request_from_directory(source, revision, created=None, source_url=None, env=env)
-            req = await self._with_clusters(req)
-            await self._step(req, "validate")
             return (await self._step(req, "render")).manifests  # type: ignore[attr-defined]
 
     @function(cache="never")  # it pushes (or reads what others push): never a cached result

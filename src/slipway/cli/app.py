@@ -8,6 +8,7 @@ import traceback
 import typer
 
 from slipway.cli import console
+from slipway.cli.check import check
 from slipway.cli.cluster import cluster_app
 from slipway.cli.doctor import doctor
 from slipway.cli.engine import engine_app
@@ -25,6 +26,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+app.command()(check)
 app.command()(doctor)
 app.command()(history)
 app.command()(init)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from slipway.config import AppConfig
+from slipway.errors import ConfigError
 from slipway.refs import ImageRef
 from slipway.runner import Step
 from slipway.stages import build, dry_run, publish, render, scan, test, validate
@@ -18,7 +19,14 @@ if TYPE_CHECKING:
 
     from slipway.kube.target import KubeTarget
 
-__all__ = ["BuildRequest", "build_steps", "preflight", "render_config", "request_from_directory"]
+__all__ = [
+    "BuildRequest",
+    "build_steps",
+    "env_steps",
+    "preflight",
+    "render_config",
+    "request_from_directory",
+]
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,9 @@ class BuildRequest:
     cache_suffix: str = ""
     # env -> its cluster, for the server-side dry-run; envs without one validate offline only
     kube: Mapping[str, KubeTarget] = field(default_factory=dict)
+    # False for the gates alone (flows/checks.py): the image carries no provenance labels and
+    # is never published.
+    labelled: bool = True
 
     @property
     def publish_config(self) -> publish.PublishConfig:
@@ -110,9 +121,11 @@ async def request_from_directory(
 
 def build_steps(req: BuildRequest, *, with_publish: bool = True) -> list[Step]:
     """Test ∥ (build → scan) ∥ (render → validate), then publish once all of them pass."""
+    if with_publish and not req.labelled:
+        msg = "publish: an image built for the gates alone (no provenance labels) is never published"
+        raise ConfigError(msg)
     cfg = req.config
-    env = cfg.environment(req.env)
-    tools, target = preflight(cfg, env.name, req.tag or req.revision, allow_custom_tag=req.allow_custom_tag)
+    tools, _ = preflight(cfg, req.env, req.tag or req.revision, allow_custom_tag=req.allow_custom_tag)
     src = req.source
 
     async def run_test(_: Any) -> test.TestResult:
@@ -122,8 +135,9 @@ def build_steps(req: BuildRequest, *, with_publish: bool = True) -> list[Step]:
 
     async def run_build(_: Any) -> build.BuildResult:
         conf = build.BuildConfig(
-            cfg.build.dockerfile, cfg.build.context, req.revision, req.created, req.source_url
-        )
+            cfg.build.dockerfile, cfg.build.context, req.revision, req.created, req.source_url,
+            labelled=req.labelled,
+        )  # fmt: skip
         return await build.build(src, conf)
 
     async def run_scan(out: Any) -> scan.ScanResult:
@@ -132,23 +146,6 @@ def build_steps(req: BuildRequest, *, with_publish: bool = True) -> list[Step]:
             out["build"].image, scan.ScanConfig(tools["trivy"], cfg.scan.severities, ignore)
         )
 
-    async def run_render(_: Any) -> render.RenderResult:
-        conf = render_config(cfg, env.name, ImageRef(target.repository, target.tag), tools)
-        return await render.render(src, conf)
-
-    async def run_validate(out: Any) -> validate.ValidateResult:
-        policies = src.directory(cfg.policy_dir) if cfg.policy_dir else None
-        conf = validate.ValidateConfig(
-            env.name, env.protected, tools["kubeconform"], tools["conftest"], policies
-        )
-        result = await validate.validate(out["render"].manifests, conf)
-        if (kube := req.kube.get(env.name)) is not None:
-            checked = await dry_run.server_dry_run(
-                out["render"].manifests, dry_run.DryRunConfig(env.name, kube, tools["kubectl"])
-            )
-            result = dataclasses.replace(result, server_checked=len(checked.resources))
-        return result
-
     async def run_publish(out: Any) -> ImageRef:
         return await publish.publish(out["build"].image, req.publish_config)
 
@@ -156,12 +153,42 @@ def build_steps(req: BuildRequest, *, with_publish: bool = True) -> list[Step]:
         Step("test", run_test),
         Step("build", run_build),
         Step("scan", run_scan, needs=("build",)),
-        Step("render", run_render),
-        Step("validate", run_validate, needs=("render",)),
+        *env_steps(req, req.env),
     ]
     if with_publish:
         steps.append(Step("publish", run_publish, needs=("test", "scan", "validate")))
     return steps
+
+
+def env_steps(req: BuildRequest, env: str, suffix: str = "") -> list[Step]:
+    """Render → validate of `env`'s manifests with the image tagged by the request's tag.
+
+    The steps are named `render<suffix>` and `validate<suffix>`, so one graph can hold several
+    environments' (flows/checks.py names them `render:dev`, `validate:dev`, ...).
+    """
+    cfg = req.config
+    environment = cfg.environment(env)
+    tools, target = preflight(cfg, env, req.tag or req.revision, allow_custom_tag=req.allow_custom_tag)
+    rendered = f"render{suffix}"
+
+    async def run_render(_: Any) -> render.RenderResult:
+        conf = render_config(cfg, env, ImageRef(target.repository, target.tag), tools)
+        return await render.render(req.source, conf)
+
+    async def run_validate(out: Any) -> validate.ValidateResult:
+        policies = req.source.directory(cfg.policy_dir) if cfg.policy_dir else None
+        conf = validate.ValidateConfig(
+            env, environment.protected, tools["kubeconform"], tools["conftest"], policies
+        )
+        result = await validate.validate(out[rendered].manifests, conf)
+        if (kube := req.kube.get(env)) is not None:
+            checked = await dry_run.server_dry_run(
+                out[rendered].manifests, dry_run.DryRunConfig(env, kube, tools["kubectl"])
+            )
+            result = dataclasses.replace(result, server_checked=len(checked.resources))
+        return result
+
+    return [Step(rendered, run_render), Step(f"validate{suffix}", run_validate, needs=(rendered,))]
 
 
 def _toolchain_tool(cfg: AppConfig) -> str:

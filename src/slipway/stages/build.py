@@ -16,16 +16,22 @@ __all__ = ["BuildConfig", "BuildResult", "build", "build_image"]
 
 @dataclass(frozen=True)
 class BuildConfig:
-    """The Dockerfile, its context (relative to the source) and the provenance labels."""
+    """The Dockerfile, its context (relative to the source) and the provenance labels.
+
+    `labelled=False` builds an image for the gates only (the `scan` check): no provenance is asked
+    for and no labels are set. flows/build.py never publishes such an image.
+    """
 
     dockerfile: str
     context: str
     revision: str
     created: str
     source_url: str
+    labelled: bool = True
 
     def __post_init__(self) -> None:
-        check_provenance(self.created, self.source_url)
+        if self.labelled:
+            check_provenance(self.created, self.source_url)
 
 
 @dataclass(frozen=True)
@@ -37,7 +43,9 @@ class BuildResult:
 
 
 def oci_labels(config: BuildConfig) -> dict[str, str]:
-    """The OCI annotations slipway puts on every image it builds."""
+    """The OCI annotations slipway puts on every image it builds (none on a gates-only build)."""
+    if not config.labelled:
+        return {}
     return {
         "org.opencontainers.image.source": config.source_url,
         "org.opencontainers.image.revision": config.revision,
