@@ -31,7 +31,7 @@ unit: install
 	@$(PY) -m pytest -m "not engine" tests
 
 test: services cluster
-	@$(PY) -m pytest -m "not disruptive" tests
+	@$(PY) -m pytest -m "not disruptive" --durations=25 tests
 	@$(PY) -m pytest -m disruptive tests
 
 demo: services cluster

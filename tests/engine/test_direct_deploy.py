@@ -300,13 +300,17 @@ async def test_module_deploy_and_rollback_direct_through_a_kube_service(
     port = cluster.local.api_port
     # What `dagger call ... --kube-service tcp://127.0.0.1:16443` hands the module.
     service = dag.host().service([PortForward(backend=port, frontend=port)], host="127.0.0.1")
-    first = await Slipway(project_tools=dag.directory()).deploy(source, "dev", str(published_image), kubeconfig, service)
+    first = await Slipway(project_tools=dag.directory()).deploy(
+        source, "dev", str(published_image), kubeconfig, service
+    )
     assert (first.env, first.namespace, first.workload, first.tool, first.revision) == (
         "dev", cluster_namespace, "web-api", "helm", 1,
     )  # fmt: skip
     assert first.image == f"{published_image.repository}@{published_image.digest}"
     assert [s.name for s in first.stages] == ["image", "deploy", "verify"]
-    second = await Slipway(project_tools=dag.directory()).deploy(source, "dev", str(second_image), kubeconfig, service)
+    second = await Slipway(project_tools=dag.directory()).deploy(
+        source, "dev", str(second_image), kubeconfig, service
+    )
     assert second.revision == 2 and second.image.endswith(second_image.digest)
     back = await Slipway(project_tools=dag.directory()).rollback_direct(source, "dev", kubeconfig, service)
     assert (back.revision, back.image) == (1, first.image)
