@@ -11,6 +11,7 @@ variables `kube_container` sets.
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -21,7 +22,7 @@ from slipway.errors import ConfigError
 if TYPE_CHECKING:
     import dagger
 
-__all__ = ["KUBECONFIG_PATH", "TUNNEL_ALIAS", "KubeTarget", "kube_container", "kubeconfig_server"]
+__all__ = ["KUBECONFIG_PATH", "TUNNEL_ALIAS", "KubeTarget", "fresh", "kube_container", "kubeconfig_server"]
 
 KUBECONFIG_PATH = "/run/secrets/slipway/kubeconfig"
 TUNNEL_ALIAS = "slipway-kube"
@@ -96,6 +97,15 @@ def kubeconfig_server(text: str, where: str = "kubeconfig") -> str:
     return server
 
 
+def fresh(ctr: dagger.Container) -> dagger.Container:
+    """`ctr` with a value no other call has: the engine runs its next command again, never from cache.
+
+    `kube_container` applies it once; apply it again before each further command on a container
+    that is reused (polling the same object).
+    """
+    return ctr.with_env_variable("SLIPWAY_FRESH", f"{time.time_ns()}-{uuid.uuid4().hex}")
+
+
 def kube_container(target: KubeTarget, image: str) -> dagger.Container:
     """A container from `image` (kubectl, helm) wired to the target's API server.
 
@@ -107,13 +117,12 @@ def kube_container(target: KubeTarget, image: str) -> dagger.Container:
     ctr = (
         dag.container()
         .from_(image)
-        # A cluster's answers are live state (and secrets are not part of Dagger's cache key):
-        # never reuse an earlier call's result.
-        .with_env_variable("SLIPWAY_KUBE_CALL", uuid.uuid4().hex)
         .with_mounted_secret(KUBECONFIG_PATH, target.kubeconfig, mode=0o400)
         .with_env_variable("KUBECONFIG", KUBECONFIG_PATH)
         .with_env_variable("HELM_NAMESPACE", target.namespace)
     )
+    # A cluster's answers are live state (and secrets are not part of Dagger's cache key).
+    ctr = fresh(ctr)
     if target.tunneled:
         host = urlsplit(target.server).hostname or ""
         tunnel = target.service or dag.host().service(

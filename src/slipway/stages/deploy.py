@@ -20,14 +20,13 @@ or changes the cluster carries a fresh value, so the engine never replays a cach
 
 from __future__ import annotations
 
-import time
-import uuid
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from slipway.errors import ConfigError, StageError
 from slipway.kube.rollout import HEALTHY_ANNOTATION, WorkloadState, kube_failure, rollout_problem, runs_image
+from slipway.kube.target import fresh
 from slipway.refs import ImageRef, parse_ref
 from slipway.stages.engine_calls import ExecOutcome, exec_outcome, stage_errors, tail
 
@@ -41,7 +40,6 @@ __all__ = [
     "DeployResult",
     "check_direct_image",
     "deploy",
-    "fresh",
     "kubectl_run",
     "rollout_status",
     "verify",
@@ -112,11 +110,6 @@ def check_direct_image(image: str, *, repository: str, env: str, protected: bool
     return ref
 
 
-def fresh(ctr: dagger.Container) -> dagger.Container:
-    """`ctr` with a value no other call has: the engine runs the next command again."""
-    return ctr.with_env_variable("SLIPWAY_FRESH", f"{time.time_ns()}-{uuid.uuid4().hex}")
-
-
 async def kubectl_run(ctr: dagger.Container, target: KubeTarget, *args: str) -> ExecOutcome:
     """`kubectl ARGS` in `ctr` against the target, run now (never from cache), exit code kept."""
     from dagger import ReturnType
@@ -167,7 +160,7 @@ async def _helm_deploy(source: dagger.Directory, config: DeployConfig) -> Deploy
     args += helm_image_values(config.image)
     ctr = kube_container(target, config.helm_image).with_directory("/app", source).with_workdir("/app")
     async with stage_errors("deploy", f"run helm upgrade for {config.where}", "check the helm image"):
-        outcome = await exec_outcome(fresh(ctr).with_exec(args, expect=ReturnType.ANY))
+        outcome = await exec_outcome(ctr.with_exec(args, expect=ReturnType.ANY))
     if outcome.exit_code == 0:
         return DeployResult(config.env, target.namespace, config.workload, str(config.image),
                             helm_revision_deployed(outcome.stdout), "helm")  # fmt: skip

@@ -19,7 +19,7 @@ from slipway.kube.rollout import (
     parse_helm_history,
     replicaset_rollback_target,
 )
-from slipway.stages.deploy import fresh, kubectl_run, workload_state
+from slipway.stages.deploy import kubectl_run, workload_state
 from slipway.stages.engine_calls import exec_outcome, stage_errors, tail
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ async def _helm_plan(config: DirectRollbackConfig) -> RollbackPlan:
         "--max",
         "256",
     ]
-    ctr = fresh(kube_container(target, config.helm_image))
+    ctr = kube_container(target, config.helm_image)
     async with stage_errors("rollback", f"read the helm history of {config.app}", "check the helm image"):
         outcome = await exec_outcome(ctr.with_exec(args, expect=ReturnType.ANY))
     if outcome.exit_code != 0:
@@ -119,7 +119,7 @@ async def roll_back(config: DirectRollbackConfig, plan: RollbackPlan) -> Rollbac
     if plan.tool == "helm":
         args = ["helm", "rollback", config.app, str(plan.to), "--namespace", target.namespace,
                 "--wait", "--timeout", f"{config.timeout_s}s"]  # fmt: skip
-        ctr = fresh(kube_container(target, config.helm_image))
+        ctr = kube_container(target, config.helm_image)
         async with stage_errors("rollback", f"run helm rollback for {config.where}", "check the helm image"):
             outcome = await exec_outcome(ctr.with_exec(args, expect=ReturnType.ANY))
     else:
