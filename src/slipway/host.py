@@ -425,8 +425,8 @@ async def wait_for_env(
     on_progress: Callable[[str], None] | None = None,
 ) -> Any:
     """Wait until `env`'s cluster runs `image`, fully rolled out (on an open connection)."""
-    from slipway.flows.status import wait_live, workload
-    from slipway.kube.environment import env_cluster, host_kube_target
+    from slipway.flows.status import wait_live
+    from slipway.kube.environment import env_cluster, env_workload, host_kube_target
     from slipway.tool_images import ToolImages
 
     cluster = env_cluster(config, env, required_for="--wait")
@@ -434,7 +434,7 @@ async def wait_for_env(
     target = host_kube_target(cluster, env, kubeconfig)
     kubectl = ToolImages.resolve(config.tools)["kubectl"]
     return await wait_live(
-        target, kubectl, env, workload(config, env), parse_ref(image), timeout_s, on_progress
+        target, kubectl, env, env_workload(config, env), parse_ref(image), timeout_s, on_progress
     )
 
 

@@ -74,7 +74,9 @@ class DeployRequest:
     @property
     def workload(self) -> str:
         """The Deployment that runs the app: cluster.workload, or the app's name."""
-        return self.cluster.workload or self.config.app
+        from slipway.kube.environment import env_workload
+
+        return env_workload(self.config, self.env)
 
     @property
     def tools(self) -> ToolImages:

@@ -19,7 +19,9 @@ from slipway.errors import StageError
 from slipway.gitops.history import promotions, read_log
 from slipway.gitops.locators import locator_for
 from slipway.gitops.values_path import values_path
+from slipway.kube.environment import env_workload
 from slipway.kube.live import LiveState, SyncState, read_live, read_sync
+from slipway.kube.rollout import runs_image
 
 if TYPE_CHECKING:
     from slipway.gitops.repo import GitRemote
@@ -59,12 +61,6 @@ class EnvStatus:
         return bool(self.live_image) and self.live_image == self.desired_image
 
 
-def workload(config: AppConfig, env: str) -> str:
-    """The Deployment running the app in `env` (cluster.workload, default the app's name)."""
-    cluster = config.environment(env).cluster
-    return (cluster.workload if cluster else "") or config.app
-
-
 def _why(live: LiveState, sync: SyncState | None) -> str:
     """Why an environment is not (yet) running what git asks: the controller's reason first."""
     if sync is not None and not sync.ready:
@@ -94,7 +90,7 @@ async def status(
         if target is None:
             out.append(base)
             continue
-        live = await read_live(target, kubectl_image, env.name, workload(config, env.name))
+        live = await read_live(target, kubectl_image, env.name, env_workload(config, env.name))
         sync = await read_sync(target, kubectl_image, env.name)
         reason = _why(live, sync) if not (live.rollout == "complete" and (sync is None or sync.ready)) else ""
         out.append(
@@ -132,8 +128,7 @@ async def wait_live(
     want = expected.digest or str(expected)
     while True:
         live = await read_live(target, kubectl_image, env, name)
-        running_wanted = live.digest == expected.digest if expected.digest else live.image == want
-        if running_wanted and live.rollout == "complete":
+        if runs_image(live.image, expected) and live.rollout == "complete":
             return live
         sync = await read_sync(target, kubectl_image, env)
         running = live.digest or live.image or "nothing"

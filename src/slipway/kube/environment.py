@@ -13,7 +13,14 @@ if TYPE_CHECKING:
 
     from slipway.config import AppConfig, ClusterConfig
 
-__all__ = ["env_cluster", "host_kube_target", "read_kubeconfig", "secret_kube_target", "secret_kube_targets"]
+__all__ = [
+    "env_cluster",
+    "env_workload",
+    "host_kube_target",
+    "read_kubeconfig",
+    "secret_kube_target",
+    "secret_kube_targets",
+]
 
 
 def env_cluster(config: AppConfig, env: str, *, required_for: str = "") -> ClusterConfig | None:
@@ -37,6 +44,12 @@ def read_kubeconfig(cluster: ClusterConfig, env: str, kubeconfig: str = "") -> t
     option = "--kubeconfig" if kubeconfig else f"environments[{env}].cluster.kubeconfig"
     text = read_secret(kubeconfig or cluster.kubeconfig, option, multiline=True)
     return text, kubeconfig_server(text, f"the kubeconfig for {env} ({option})")
+
+
+def env_workload(config: AppConfig, env: str) -> str:
+    """The Deployment that runs the app in `env`: its cluster's `workload`, or the app's name."""
+    cluster = config.environment(env).cluster
+    return (cluster.workload if cluster else "") or config.app
 
 
 def host_kube_target(cluster: ClusterConfig, env: str, kubeconfig: str = "") -> KubeTarget:
