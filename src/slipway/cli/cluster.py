@@ -75,5 +75,6 @@ def sync(
         kubectl, input=yaml.safe_dump_all(objects), capture_output=True, text=True, check=False
     )
     if proc.returncode != 0:
-        abort(f"cluster sync: kubectl apply failed: {proc.stderr.strip().splitlines()[-1:]}", 1)
+        last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        abort(f"cluster sync: kubectl apply failed: {last}", 1)
     typer.echo(proc.stdout.rstrip())
