@@ -63,6 +63,7 @@ def _converged(forge: Forge, repo: GitopsRepo, branch: str) -> None:
     assert count == "1"
 
 
+@pytest.mark.disruptive  # stops a shared service: not while other tests run
 async def test_registry_stops_during_publish(engine, tmp_path: Path) -> None:
     app, repo_path = make_app(tmp_path, "web-api")
 
@@ -85,6 +86,7 @@ async def test_registry_stops_during_publish(engine, tmp_path: Path) -> None:
     assert registry_tags(repo_path) == [again.steps["publish"].evidence.tag]
 
 
+@pytest.mark.disruptive  # stops a shared service: not while other tests run
 async def test_gitea_stops_between_push_and_pr(
     engine, forge: Forge, gitops_repo: GitopsRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -273,7 +273,7 @@ cmd_status() {
 
 case "${1:-}" in
   build) cluster_build ;;
-  up) cmd_up ;;
+  up) serialize cluster "$@"; cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
   env) echo "export KUBECONFIG=$KUBECONFIG_ADMIN" ;;

@@ -9,6 +9,7 @@ source "$(dirname "$0")/lib.sh"
 
 case "${1:-}" in
   up)
+    serialize engine "$@"
     total=$SECONDS
     bash "$PROVISION_DIR/host-packages.sh"
     bash "$PROVISION_DIR/docker.sh"

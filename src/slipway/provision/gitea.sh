@@ -309,7 +309,7 @@ cmd_status() {
 
 case "${1:-}" in
   build) cmd_build ;;
-  up) cmd_up ;;
+  up) serialize gitea "$@"; cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
   *)

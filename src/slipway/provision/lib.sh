@@ -48,6 +48,17 @@ step() {
 
 die() { echo "slipway engine: $*" >&2; exit 1; }
 
+# serialize NAME ARGS...: run this script again, with ARGS, under an exclusive lock on NAME, so
+# that two `up`s at once (parallel test workers, CI jobs on one machine) take turns. The lock
+# is released when the script ends: daemons it starts do not inherit it (flock -o).
+serialize() {
+  local name=$1 held="SLIPWAY_LOCKED_${1//-/_}"
+  shift
+  [ -n "${!held:-}" ] && return 0
+  export "$held=1"
+  exec flock -o "$SLIPWAY_CACHE/.$name.lock" bash "$0" "$@"
+}
+
 # A stamp file proves an expensive step finished for exactly these inputs.
 stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
 
