@@ -101,3 +101,16 @@ def test_every_environment_file_of_the_layouts_is_covered() -> None:
         "argocd-application/argocd/staging/web-api.yaml",
         "argocd-application/argocd/staging/web-worker.yaml",
     }  # the same as dev but for names
+
+
+def test_every_config_in_the_readme_table_loads_with_the_locator_it_names() -> None:
+    readme = (LAYOUTS.parents[1] / "README.md").read_text()
+    section = readme.split("## GitOps layouts", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split(" | ") for line in section.splitlines() if line.startswith("| ") and "`{" in line]
+    assert len(rows) == 7
+    for row in rows:
+        snippet = row[1].strip("`")
+        config = parse_config(CONFIG.format(app="web-api") + f"gitops: {snippet}\n", Path("slipway.yaml"))
+        named = re.search(r"\(`([a-z-]+)`", row[0])
+        assert named is not None and config.gitops.locator == named.group(1), row[0]
+        assert locator_for(config.gitops, config.repository).kind == named.group(1)
