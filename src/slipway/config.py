@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from slipway.errors import ConfigError
+from slipway.gitops.key_paths import key_path_problem
 from slipway.gitops.values_path import template_problem
 from slipway.names import dns_label_problem
 from slipway.yaml_input import check_yaml_size, read_yaml_file, shown
@@ -30,7 +31,14 @@ TOOLCHAINS = ("go", "npm")
 DEPLOY_KINDS = ("helm", "kustomize")
 SEVERITIES = ("UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL")
 DEPLOY_MODES = ("gitops", "direct")
-LOCATORS = ("keys", "kustomize-images")
+LOCATORS = (
+    "keys",
+    "kustomize-images",
+    "helmrelease",
+    "argocd-helm-values",
+    "argocd-helm-parameters",
+    "argocd-kustomize-images",
+)
 
 
 def _relative(value: str) -> str | None:
@@ -115,12 +123,14 @@ SCHEMA = Record(
                     "values_path": Field(
                         str, default="apps/{app}/overlays/{env}/values.yaml", check=template_problem
                     ),
-                    "tag_key": Field(str, default="image.tag"),
-                    "digest_key": Field(str, default="image.digest"),
-                    "repository_key": Field(str, default=""),
+                    "tag_key": Field(str, default="image.tag", check=key_path_problem),
+                    "digest_key": Field(str, default="image.digest", check=key_path_problem),
+                    "repository_key": Field(str, default="", check=key_path_problem),
+                    "image_key": Field(str, default="", check=key_path_problem),
                     "supersede": Field(bool, default=True),
                     "locator": Field(str, default="keys", choices=LOCATORS),
                     "image_name": Field(str, default=""),
+                    "create": Field(bool, default=False),
                 }
             ),
         ),
@@ -192,9 +202,13 @@ class GitopsConfig:
     With `repository_key` set, promotions write the image's repository there too (so another
     repository may be promoted); without it, only the app's own repository is accepted.
     `supersede` closes older open promotion PRs of the same app and environment.
-    `locator` says what the file is: `keys` (tag_key/digest_key/repository_key are key paths in
-    a YAML file) or `kustomize-images` (the kustomization's `images:` entry named `image_name`,
-    by default the app's image repository, written as `kustomize edit set image` would).
+    `locator` says what the file is: `keys` (tag_key/digest_key/repository_key, or image_key for
+    the whole reference, are key paths in a YAML file), `helmrelease` and `argocd-helm-values`
+    (the same keys under a Flux HelmRelease's `spec.values` or an Argo CD Application's
+    `spec.source.helm.valuesObject`), `argocd-helm-parameters` (the keys name Helm parameters),
+    or `kustomize-images` and `argocd-kustomize-images` (the image entry named `image_name`,
+    by default the app's image repository, as `kustomize edit set image` would set it).
+    `create` adds a missing key or entry instead of refusing the promotion.
     """
 
     values_path: str
@@ -204,6 +218,8 @@ class GitopsConfig:
     supersede: bool = True
     locator: str = "keys"
     image_name: str = ""
+    image_key: str = ""
+    create: bool = False
 
 
 @dataclass(frozen=True)
@@ -302,6 +318,8 @@ def _build(v: dict[str, Any], path: Path) -> AppConfig:
             gitops["supersede"],
             gitops["locator"],
             gitops["image_name"],
+            gitops["image_key"],
+            gitops["create"],
         ),
         tools=v["tools"],
         source=path,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from slipway.errors import ConfigError
 
-__all__ = ["ImageRef", "is_commit_sha", "parse_ref"]
+__all__ = ["ImageRef", "is_commit_sha", "parse_ref", "split_ref"]
 
 _COMMIT_SHA = re.compile(r"^[0-9a-f]{40}$")
 _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
@@ -49,16 +49,22 @@ class ImageRef:
         return replace(self, digest=digest)
 
 
+def split_ref(text: str) -> ImageRef:
+    """`repository[:tag][@digest]` split into its parts, nothing checked (for text read from files)."""
+    rest, _, digest = text.partition("@")
+    head, sep, tail = rest.rpartition(":")
+    if sep and "/" not in tail:
+        return ImageRef(head, tail, digest)
+    return ImageRef(rest, "", digest)
+
+
 def parse_ref(text: str) -> ImageRef:
     """Parse `repository[:tag][@sha256:...]`; raise ConfigError saying what is malformed."""
-    rest, _, digest = text.partition("@")
+    split = split_ref(text)
+    repository, tag, digest = split.repository, split.tag, split.digest
     if digest and not _DIGEST.fullmatch(digest):
         msg = f"refs: bad digest in {text!r} (expected sha256:<64 hex>)"
         raise ConfigError(msg)
-    repository, tag = rest, ""
-    head, sep, tail = rest.rpartition(":")
-    if sep and "/" not in tail:
-        repository, tag = head, tail
     if not _REPOSITORY.fullmatch(repository):
         msg = f"refs: bad repository in {text!r} (lowercase host[:port]/path expected)"
         raise ConfigError(msg)

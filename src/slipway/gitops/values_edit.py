@@ -7,18 +7,17 @@ A value that is really defined elsewhere (inherited through a `<<` merge, or rea
 alias) can be read but is never edited: the edit would land on the anchor and change more than
 was asked.
 
-A key path is a dotted string (`image.tag`) or a tuple of steps: a mapping key, or a `Select`
-that picks the one item of a list whose mapping has `key: value` (a kustomization's
-`("images", Select("name", repo), "newTag")`). Tuples need no escaping, so names may hold dots.
+Key paths are those of `slipway.gitops.key_paths`: `image.tag`, `containers[name=api].image`,
+or tuples of steps. With `create`, a path the file lacks is added (`slipway.gitops.values_insert`)
+instead of refused. A multi-document file is edited in one of its documents (`document`).
 """
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.composer import Composer, ComposerError
@@ -26,13 +25,19 @@ from ruamel.yaml.error import ReusedAnchorWarning, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from slipway.errors import ConfigError
+from slipway.gitops.key_paths import At, KeyPath, Select, Step, display, key_path, path_text
+from slipway.gitops.values_insert import insert, insert_problem
 from slipway.gitops.values_path import safe_repo_path
+from slipway.gitops.yaml_scalar import render_scalar
 from slipway.yaml_input import MAX_YAML_DEPTH, check_yaml_size, describe_yaml_error, shown
 
 __all__ = [
     "KeyPath",
+    "PlaceError",
     "Select",
     "compose",
+    "compose_documents",
+    "describe",
     "mapping_get",
     "read_value",
     "safe_repo_path",
@@ -43,14 +48,23 @@ __all__ = [
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
 _MERGE = "tag:yaml.org,2002:merge"
-_PLAIN_SAFE = re.compile(r"[A-Za-z_/][\w./:@+-]*", re.ASCII)
-# Words YAML 1.1 (which Helm's parser follows) reads as booleans or null when unquoted.
-_YAML_WORDS = frozenset({"y", "yes", "n", "no", "true", "false", "on", "off", "null"})
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\0": "\\0", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_SHOWN_NAMES = 5
 
 
-def _fail(where: str, why: str) -> ConfigError:
-    return ConfigError(f"values: {where}: {why}")
+class PlaceError(ConfigError):
+    """A file does not hold a key path as asked: `where` (file, maybe :line) and `why`.
+
+    `absent` is True when the path is missing in a place where `create` would add it.
+    """
+
+    def __init__(self, where: str, why: str, *, absent: bool = False) -> None:
+        super().__init__(f"values: {where}: {why}")
+        self.where = where
+        self.why = why
+        self.absent = absent
+
+
+_fail = PlaceError  # every failure here names the file and the place
 
 
 class _ShallowComposer(Composer):
@@ -69,21 +83,6 @@ class _ShallowComposer(Composer):
 
 
 @dataclass(frozen=True)
-class Select:
-    """A key path step into a list: the one item whose mapping has `key: value`."""
-
-    key: str
-    value: str
-
-    def __str__(self) -> str:
-        return f"[{self.key}={self.value}]"
-
-
-KeyPath: TypeAlias = str | tuple[str | Select, ...]
-_Step: TypeAlias = str | Select
-
-
-@dataclass(frozen=True)
 class _Leaf:
     """A scalar found at a key path, and how it was reached ("" when written in place)."""
 
@@ -93,20 +92,20 @@ class _Leaf:
     via: str
 
 
-def _key_path(key: KeyPath) -> list[_Step]:
-    parts: list[_Step] = [k for k in key.lstrip(".").split(".") if k] if isinstance(key, str) else list(key)
-    if not parts:
-        raise _fail(str(key), "empty key path")
-    return parts
+@dataclass(frozen=True)
+class _Gap:
+    """Where a key path leaves the file: `depth` steps exist and reach `node`.
 
+    `key` is the key `node` is the value of (None in a list or at the root); `fillable` says
+    whether `insert` can add the remaining steps there; `why` says what was found instead.
+    """
 
-def _path_text(parts: Sequence[_Step]) -> str:
-    """`.image.tag`, `.images[name=web].newTag`: a key path as messages show it."""
-    return "".join(str(p) if isinstance(p, Select) else f".{p}" for p in parts)
-
-
-def _display(key: KeyPath) -> str:
-    return key.lstrip(".") if isinstance(key, str) else _path_text(_key_path(key)).lstrip(".")
+    depth: int
+    node: Node | None
+    key: Node | None
+    fillable: bool
+    via: str
+    why: str
 
 
 def _duplicate(mapping: MappingNode) -> tuple[ScalarNode, int] | None:
@@ -140,22 +139,37 @@ def _check_duplicates(root: Node | None, name: str) -> None:
 
 def compose(text: str, name: str = "values.yaml") -> Node | None:
     """`text` as ruamel nodes, after the size, depth, syntax and duplicate-key checks."""
-    return _compose(text, name)
+    return _compose_all(text, name, single=True)[0]
 
 
-def _compose(text: str, name: str) -> Node | None:
+def compose_documents(text: str, name: str = "values.yaml") -> list[Node | None]:
+    """Each document of `text` as ruamel nodes, after the checks of `compose`."""
+    return _compose_all(text, name, single=False)
+
+
+def _compose_all(text: str, name: str, *, single: bool) -> list[Node | None]:
     check_yaml_size(text, name, "values")
     yaml = YAML(typ="rt")
     yaml.Composer = _ShallowComposer
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ReusedAnchorWarning)
-            root: Node | None = yaml.compose(text)
+            roots: list[Node | None] = [yaml.compose(text)] if single else list(yaml.compose_all(text))
     except YAMLError as exc:
         line, why = describe_yaml_error(exc, text)
         raise _fail(f"{name}:{line}" if line else name, f"malformed YAML: {why}") from exc
-    _check_duplicates(root, name)
-    return root
+    for root in roots:
+        _check_duplicates(root, name)
+    return roots or [None]
+
+
+def _root(text: str, name: str, document: int | None) -> Node | None:
+    if document is None:
+        return compose(text, name)
+    roots = compose_documents(text, name)
+    if not 0 <= document < len(roots):
+        raise _fail(name, f"has {len(roots)} documents, not a document {document + 1}")
+    return roots[document]
 
 
 def _lookup(mapping: MappingNode, part: str) -> tuple[Node, Node, bool] | None:
@@ -183,6 +197,17 @@ def mapping_get(mapping: Node | None, key: str) -> Node | None:
     return found[1] if found else None
 
 
+def describe(node: Node | None) -> str:
+    """What a node is, for messages: "a mapping", "a list", "empty", "the scalar 'x'"."""
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    if node is None or node.tag == _NULL:
+        return "empty"
+    return f"the scalar {shown(node.value)}"
+
+
 def _via(key: Node, value: Node, merged: bool) -> str:
     """How a value was reached: "<<" (merge), "alias *name", or "" (written in place)."""
     if merged:
@@ -192,94 +217,136 @@ def _via(key: Node, value: Node, merged: bool) -> str:
     return ""
 
 
-def _fits(node: Node | None, step: _Step) -> bool:
-    """Whether `node` is what `step` walks into: a list for a Select, a mapping for a key."""
-    return isinstance(node, SequenceNode if isinstance(step, Select) else MappingNode)
+def _names(items: Sequence[Node], key: str) -> str:
+    """The `key` values of a list's items, for "what was found"."""
+    names = []
+    for item in items:
+        value = mapping_get(item, key)
+        names.append(shown(value.value) if isinstance(value, ScalarNode) else f"(no {key})")
+    listed = ", ".join(names[:_SHOWN_NAMES]) + (" ..." if len(names) > _SHOWN_NAMES else "")
+    return f"found {key}: {listed}" if names else "the list is empty"
 
 
-def _select(seq: SequenceNode, step: Select, shown_path: str, name: str) -> tuple[Node, bool]:
-    """The one item of `seq` whose `step.key` is `step.value`, and whether it is an alias."""
+def _keys(mapping: MappingNode, subject: str) -> str:
+    keys = [shown(k.value) for k, _ in mapping.value if isinstance(k, ScalarNode) and k.tag != _MERGE]
+    listed = ", ".join(keys[:_SHOWN_NAMES]) + (" ..." if len(keys) > _SHOWN_NAMES else "")
+    return f"{subject} has {listed}" if keys else f"{subject} is empty"
+
+
+def _select(seq: SequenceNode, step: Select, steps: Sequence[Step], name: str) -> tuple[Node, bool] | None:
+    """The one item of `seq` whose `step.key` is `step.value` (and whether it is an alias), None for none."""
     matches, edge = [], seq.start_mark.index
     for item in seq.value:
         value = mapping_get(item, step.key)
         if isinstance(value, ScalarNode) and value.value == step.value:
             matches.append((item, item.start_mark.index < edge))  # an alias: its anchor came earlier
         edge = max(edge, item.end_mark.index)
-    if len(matches) != 1:
+    if len(matches) > 1:
         lines = ", ".join(str(m.start_mark.line + 1) for m, _ in matches)
-        found = f"{len(matches)} items (lines {lines})" if matches else "no item"
-        raise _fail(name, f"key path {shown_path} matches {found}")
-    return matches[0]
+        raise _fail(name, f"key path {path_text(steps)} matches {len(matches)} items (lines {lines})")
+    return matches[0] if matches else None
 
 
-def _locate(root: Node | None, key: KeyPath, name: str) -> _Leaf:
-    parts = _key_path(key)
-    node, via, flow, key_line = root, "", False, 1
-    if not _fits(node, parts[0]) and isinstance(parts[0], Select):
-        raise _fail(name, f"key path {_path_text(parts[:1])}: the document is not a list")
-    for i, part in enumerate(parts):
-        last = i == len(parts) - 1
-        shown_path = _path_text(parts[: i + 1])
-        flow = bool(getattr(node, "flow_style", False))
-        if isinstance(part, Select):
-            assert isinstance(node, SequenceNode)  # checked by the step before (or above)
-            item, aliased = _select(node, part, shown_path, name)
-            via = via or (f"alias *{item.anchor}" if aliased else "")
-            node, key_line = item, item.start_mark.line + 1
+def _empty_value(node: Node | None, key: Node | None, in_flow: bool) -> bool:
+    """A key written with no value at all (`key:`), in block style: `insert` can fill it."""
+    return (
+        isinstance(node, ScalarNode) and key is not None and not in_flow and node.tag == _NULL
+        and node.start_mark.index == node.end_mark.index
+    )  # fmt: skip
+
+
+def _walk(root: Node | None, steps: Sequence[Step], name: str) -> _Leaf | _Gap:
+    """The scalar `steps` lead to, or where and why they leave the file."""
+    node, key, via, flow, key_line = root, None, "", False, 1
+    for i, step in enumerate(steps):
+        subject = f"key path {path_text(steps[:i])}" if i else "the document"
+        in_flow, flow = flow, bool(getattr(node, "flow_style", False))
+        why, fillable = "", False
+        if isinstance(step, str):
+            if not isinstance(node, MappingNode):
+                why = f"{subject} is {describe(node)}, not a mapping"
+                fillable = node is None or _empty_value(node, key, in_flow)
+            elif (found := _lookup(node, step)) is None:
+                why, fillable = (
+                    f"key path {path_text(steps[: i + 1])} is absent ({_keys(node, subject)})",
+                    True,
+                )
+            else:
+                key, node, via = found[0], found[1], via or _via(*found)
+                key_line = found[0].start_mark.line + 1
+                continue
+        elif not isinstance(node, SequenceNode):
+            why, fillable = f"{subject} is {describe(node)}, not a list", _empty_value(node, key, in_flow)
+        elif (item := _item(node, step, steps[: i + 1], name)) is None:
+            fillable = not isinstance(step, At) or step.index == len(node.value)
+            found_ = (
+                _names(node.value, step.key)
+                if isinstance(step, Select)
+                else f"the list has {len(node.value)}"
+            )
+            why = f"key path {path_text(steps[: i + 1])} {_no_item(step)} ({found_})"
         else:
-            found = _lookup(node, part) if isinstance(node, MappingNode) else None
-            if found is None:
-                raise _fail(name, f"key path {shown_path} is absent" + ("" if last else _not_a(parts[i + 1])))
-            node, via, key_line = found[1], via or _via(*found), found[0].start_mark.line + 1
-        if not last and not _fits(node, parts[i + 1]):
-            raise _fail(name, f"key path {shown_path} is absent{_not_a(parts[i + 1])}")
+            via = via or item[1]
+            node, key, key_line = item[0], None, item[0].start_mark.line + 1
+            continue
+        return _Gap(i, node, key, fillable and not via, via, why)
     if not isinstance(node, ScalarNode):
-        raise _fail(name, f"key path {_path_text(parts)} holds a collection, not a scalar")
+        raise _fail(name, f"key path {path_text(steps)} holds a collection, not a scalar")
     return _Leaf(node, key_line, flow, via)
 
 
-def _not_a(step: _Step) -> str:
-    return " or not a list" if isinstance(step, Select) else " or not a mapping"
+def _no_item(step: Select | At) -> str:
+    return "matches no item" if isinstance(step, Select) else "is absent"
 
 
-def value_at(root: Node | None, key: KeyPath, name: str = "values.yaml") -> str:
-    """The scalar at `key` in a composed document (see `compose`) as written, "" for null."""
-    node = _locate(root, key, name).node
-    return "" if node.tag == _NULL else str(node.value)
+def _item(seq: SequenceNode, step: Select | At, steps: Sequence[Step], name: str) -> tuple[Node, str] | None:
+    """The list item `step` picks and how it was reached ("alias *a" or ""), None when there is none."""
+    if isinstance(step, Select):
+        picked = _select(seq, step, steps, name)
+        if picked is None:
+            return None
+        item, aliased = picked
+    elif 0 <= step.index < len(seq.value):
+        item = seq.value[step.index]
+        edge = max([seq.start_mark.index] + [n.end_mark.index for n in seq.value[: step.index]])
+        aliased = item.start_mark.index < edge  # an alias: its anchor came earlier
+    else:
+        return None
+    return item, f"alias *{item.anchor}" if aliased else ""
 
 
-def read_value(text: str, key: KeyPath, name: str = "values.yaml") -> str:
-    """The scalar at `key` (dotted path, e.g. `.image.tag`, or steps) as written, "" for null."""
-    return value_at(_compose(text, name), key, name)
+def _locate(root: Node | None, key: KeyPath, name: str) -> _Leaf:
+    found = _walk(root, key_path(key), name)
+    if isinstance(found, _Gap):
+        raise _fail(name, found.why, absent=found.fillable)
+    return found
 
 
-def _plain_ok(value: str, flow: bool) -> bool:
-    return (
-        bool(_PLAIN_SAFE.fullmatch(value))
-        and value.lower() not in _YAML_WORDS
-        and not value.endswith(":")
-        and not (flow and ":" in value)
-    )
+def value_at(
+    root: Node | None, key: KeyPath, name: str = "values.yaml", *, missing: str | None = None
+) -> str:
+    """The scalar at `key` in a composed document (see `compose`) as written, "" for null.
+
+    With `missing` set, a path the file lacks where it could be added reads as `missing`.
+    """
+    found = _walk(root, key_path(key), name)
+    if isinstance(found, _Gap):
+        if missing is not None and found.fillable:
+            return missing
+        raise _fail(name, found.why, absent=found.fillable)
+    return "" if found.node.tag == _NULL else str(found.node.value)
 
 
-def _double_quoted(value: str) -> str:
-    def escape(c: str) -> str:
-        if c in _ESCAPES:
-            return _ESCAPES[c]
-        if c.isprintable():
-            return c
-        code = ord(c)
-        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
-
-    return '"' + "".join(escape(c) for c in value) + '"'
-
-
-def _render(value: str, style: str | None, flow: bool) -> str:
-    if style == "'" and value.isprintable():
-        return "'" + value.replace("'", "''") + "'"
-    if style is None and _plain_ok(value, flow):
-        return value
-    return _double_quoted(value)
+def read_value(
+    text: str,
+    key: KeyPath,
+    name: str = "values.yaml",
+    *,
+    document: int | None = None,
+    missing: str | None = None,
+) -> str:
+    """The scalar at `key` (e.g. `.image.tag`, `containers[name=api].image`) as written, "" for null."""
+    return value_at(_root(text, name, document), key, name, missing=missing)
 
 
 def _skip_properties(text: str, start: int, end: int) -> int:
@@ -295,7 +362,7 @@ def _skip_properties(text: str, start: int, end: int) -> int:
 
 def _edit(text: str, leaf: _Leaf, key: KeyPath, value: str, name: str) -> tuple[int, int, str]:
     """The span of `leaf`'s scalar in `text` and what replaces it."""
-    node, shown_key = leaf.node, _display(key)
+    node, shown_key = leaf.node, display(key)
     where = f"{name}:{leaf.key_line}"
     if leaf.via:
         remedy = "remove the merge" if leaf.via == "<<" else "replace the alias"
@@ -309,29 +376,72 @@ def _edit(text: str, leaf: _Leaf, key: KeyPath, value: str, name: str) -> tuple[
         )
     if node.style in ("|", ">") or node.start_mark.line != node.end_mark.line:
         raise _fail(where, f"{shown_key}: only single-line scalars can be edited")
-    if any("\ud800" <= c <= "\udfff" for c in value):
-        raise _fail(name, f"{shown_key}: the new value is not valid text")
-    return start, end, _render(value, node.style, leaf.flow)
+    return start, end, render_scalar(value, node.style, leaf.flow)
+
+
+def _add(
+    text: str, root: Node | None, gap: _Gap, steps: Sequence[Step], key: KeyPath, name: str, value: str
+) -> str:
+    """`text` with the steps `gap` lacks added, or the reason they cannot be."""
+    if gap.fillable:
+        if why := insert_problem(steps[gap.depth :]):
+            raise _fail(name, f"{gap.why}; {display(key)} cannot be added: {why}")
+        return insert(text, root, gap.node, gap.key, steps[gap.depth :], value)
+    if gap.via:
+        remedy = "remove the merge" if gap.via == "<<" else "replace the alias"
+        line = gap.node.start_mark.line + 1 if gap.node else 1
+        why = f"would be added under the anchor at line {line} (via {gap.via}); add it there or {remedy}"
+        raise _fail(name, f"{display(key)} {why}")
+    raise _fail(name, gap.why)
 
 
 def set_values(
-    text: str, changes: Mapping[str, str] | Mapping[KeyPath, str], name: str = "values.yaml"
+    text: str,
+    changes: Mapping[str, str] | Mapping[KeyPath, str],
+    name: str = "values.yaml",
+    *,
+    create: bool = False,
+    document: int | None = None,
 ) -> str:
-    """Return `text` with each `key -> value` in `changes` set, all else byte-identical."""
-    root = _compose(text, name)
-    edits: dict[int, tuple[int, str]] = {}
+    """Return `text` with each `key -> value` in `changes` set, all else byte-identical.
+
+    With `create`, a key path the file lacks is added (see `slipway.gitops.values_insert`);
+    without it, or where adding is impossible, a ConfigError says what the file holds instead.
+    `document` picks one document of a multi-document file (None: the file has one).
+    """
     for key, value in changes.items():
-        start, end, new = _edit(text, _locate(root, key, name), key, value, name)
+        if any("\ud800" <= c <= "\udfff" for c in value):
+            raise _fail(name, f"{display(key)}: the new value is not valid text")
+    root = _root(text, name, document)
+    edits: dict[int, tuple[int, str]] = {}
+    added: list[tuple[KeyPath, str]] = []
+    for key, value in changes.items():
+        found = _walk(root, key_path(key), name)
+        if isinstance(found, _Gap):
+            if not create:
+                raise _fail(name, found.why, absent=found.fillable)
+            added.append((key, value))
+            continue
+        start, end, new = _edit(text, found, key, value, name)
         if edits.get(start, (end, new)) != (end, new):
-            raise _fail(name, f"{_display(key)}: set twice to different values")
+            raise _fail(name, f"{display(key)}: set twice to different values")
         edits[start] = (end, new)
     out = text
     for start in sorted(edits, reverse=True):
         end, new = edits[start]
         out = out[:start] + new + out[end:]
-    new_root = _compose(out, name)
+    for key, value in added:
+        root = _root(out, name, document)
+        steps = key_path(key)
+        found = _walk(root, steps, name)
+        if isinstance(found, _Gap):
+            out = _add(out, root, found, steps, key, name, value)
+        else:
+            start, end, new = _edit(out, found, key, value, name)
+            out = out[:start] + new + out[end:]
+    new_root = _root(out, name, document)
     for key, value in changes.items():
         node = _locate(new_root, key, name).node
         if node.tag != _STR or node.value != value:
-            raise _fail(name, f"{_display(key)}: edit did not round-trip (value {shown(value)})")
+            raise _fail(name, f"{display(key)}: edit did not round-trip (value {shown(value)})")
     return out

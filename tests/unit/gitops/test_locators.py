@@ -10,7 +10,16 @@ from ruamel.yaml import YAML
 
 from slipway.config import parse_config
 from slipway.errors import ConfigError
-from slipway.gitops.locators import KeysLocator, KustomizeImagesLocator, Locator, locator_for
+from slipway.gitops.locators import (
+    ArgoHelmParametersLocator,
+    ArgoHelmValuesLocator,
+    ArgoKustomizeImagesLocator,
+    HelmReleaseLocator,
+    KeysLocator,
+    KustomizeImagesLocator,
+    Locator,
+    locator_for,
+)
 from slipway.refs import ImageRef, parse_ref
 
 REPO = "localhost:5000/acme/web"
@@ -210,11 +219,58 @@ environments: [{name: dev}]
         ("gitops: {tag_key: a.b, digest_key: '', repository_key: a.r}\n", KeysLocator("a.b", "", "a.r")),
         ("gitops: {locator: kustomize-images}\n", KustomizeImagesLocator(REPO)),
         ("gitops: {locator: kustomize-images, image_name: web}\n", KustomizeImagesLocator("web")),
+        ("gitops: {locator: kustomize-images, create: true}\n", KustomizeImagesLocator(REPO, create=True)),
+        ("gitops: {image_key: 'c[name=api].image'}\n", KeysLocator(image_key="c[name=api].image")),
+        ("gitops: {locator: helmrelease, create: true}\n", HelmReleaseLocator(create=True)),
+        ("gitops: {locator: argocd-helm-values, digest_key: ''}\n", ArgoHelmValuesLocator(digest_key="")),
+        ("gitops: {locator: argocd-helm-parameters}\n", ArgoHelmParametersLocator()),
+        ("gitops: {locator: argocd-kustomize-images, image_name: w}\n", ArgoKustomizeImagesLocator("w")),
     ],
 )
 def test_the_config_picks_the_locator(gitops: str, expected: Locator) -> None:
     config = parse_config(CONFIG + gitops, Path("slipway.yaml"))
     assert locator_for(config.gitops, config.repository) == expected
+
+
+def test_the_config_checks_key_paths_and_names_the_locators() -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config(CONFIG + "gitops: {tag_key: 'a[name].tag', locator: argo}\n", Path("slipway.yaml"))
+    message = str(info.value)
+    assert "6: gitops.tag_key: bad selector [name] (write [key=value])" in message
+    assert "argocd-helm-parameters" in message and "helmrelease" in message
+
+
+def test_a_missing_key_names_the_locator_and_how_to_add_it() -> None:
+    with pytest.raises(ConfigError) as info:
+        KeysLocator().write("image:\n  tag: v1\n", parse_ref(f"{REPO}:{SHA}@{DIGEST}"), "v.yaml")
+    assert str(info.value) == (
+        "values: v.yaml: locator keys: key path .image.digest is absent (key path .image has 'tag'); "
+        "set gitops.create: true to add it"
+    )
+    with pytest.raises(ConfigError) as info:
+        KustomizeImagesLocator(REPO).write(
+            f"images:\n- name: {REPO}\n  newTag: v1\n", parse_ref(f"{REPO}:v2@{DIGEST}"), NAME
+        )
+    assert str(info.value).endswith('add digest: "" to it; set gitops.create: true to add it')
+
+
+def test_kustomize_images_with_create_adds_the_entry_and_its_keys() -> None:
+    loc = KustomizeImagesLocator(REPO, create=True)
+    text = "images:\n  - name: redis\n    newTag: '7.2'\n"
+    assert loc.read(text, NAME) == ImageRef("")
+    out = loc.write(text, parse_ref(f"{REPO}:v2@{DIGEST}"), NAME)
+    assert out == text + f"  - name: {REPO}\n    newTag: v2\n    digest: {DIGEST}\n"
+    assert _kustomize_sets(_entry(out, REPO), REPO) == f"{REPO}:v2@{DIGEST}"
+    keyless = f"images:\n  - name: {REPO}\n    newTag: v1\n"
+    assert (
+        loc.write(keyless, parse_ref(f"{REPO}:v2@{DIGEST}"), NAME)
+        == keyless.replace("v1", "v2") + f"    digest: {DIGEST}\n"
+    )
+    empty = "resources: [../base]\nimages:\n"
+    assert loc.write(empty, parse_ref(f"{REPO}:v2"), NAME) == empty + f"  - name: {REPO}\n    newTag: v2\n"
+    assert loc.write("kind: Kustomization\n", parse_ref("other.example/web:v2"), NAME) == (
+        f"kind: Kustomization\nimages:\n  - name: {REPO}\n    newName: other.example/web\n    newTag: v2\n"
+    )
 
 
 LAYOUT = Path(__file__).resolve().parents[3] / "examples" / "gitops-layouts" / "kustomize-images" / "apps"

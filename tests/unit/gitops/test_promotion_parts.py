@@ -39,7 +39,13 @@ def test_latest_mutable_and_direct_push_to_protected_are_refused() -> None:
 def test_image_changes_write_the_repository_only_when_configured() -> None:
     img = parse_ref(f"{REPO}:{'a' * 40}@{DIGEST}")
     assert image_changes(img, "image.tag", "image.digest") == {"image.tag": "a" * 40, "image.digest": DIGEST}
-    assert image_changes(img, "t", "", "r") == {"r": REPO, "t": "a" * 40}
+    assert image_changes(img, "t", "", "r") == {
+        "r": REPO,
+        "t": f"{'a' * 40}@{DIGEST}",
+    }  # no digest key: folded
+    assert image_changes(parse_ref(f"{REPO}:v1"), "t", "") == {"t": "v1"}
+    with pytest.raises(ConfigError, match="has no tag to carry its digest and gitops.digest_key is empty"):
+        image_changes(parse_ref(f"{REPO}@{DIGEST}"), "t", "")
 
 
 def test_log_parsing_keeps_each_commits_files() -> None:

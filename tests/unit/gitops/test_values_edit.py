@@ -57,8 +57,12 @@ def test_plain_scalars_stay_plain_unless_they_would_change_type() -> None:
 def test_absent_key_and_collections_are_refused() -> None:
     with pytest.raises(ConfigError, match=r"key path .image.tag is absent"):
         set_values("image:\n  repository: r\n", {"image.tag": SHA})
-    with pytest.raises(ConfigError, match=r"key path .image is absent or not a mapping"):
-        set_values("name: x\n", {"image.tag": SHA})
+    with pytest.raises(ConfigError) as info:
+        set_values("name: x\n", {"image.tag": SHA}, "v.yaml")
+    assert str(info.value) == "values: v.yaml: key path .image is absent (the document has 'name')"
+    with pytest.raises(ConfigError) as info:
+        set_values("image: v1\n", {"image.tag": SHA}, "v.yaml")
+    assert str(info.value) == "values: v.yaml: key path .image is the scalar 'v1', not a mapping"
     with pytest.raises(ConfigError, match="holds a collection"):
         set_values("image:\n  tag: [a]\n", {"image": SHA})
 
@@ -229,12 +233,15 @@ def test_a_select_step_edits_the_one_matching_list_item() -> None:
 def test_a_select_step_matching_no_item_or_several_is_refused() -> None:
     with pytest.raises(ConfigError) as info:
         read_value(IMAGES, ("images", Select("name", "z"), "newTag"), "k.yaml")
-    assert str(info.value) == "values: k.yaml: key path .images[name=z] matches no item"
+    assert (
+        str(info.value)
+        == "values: k.yaml: key path .images[name=z] matches no item (found name: 'a.b/x', 'y')"
+    )
     twice = IMAGES + "  - name: y\n    newTag: v3\n"
     with pytest.raises(ConfigError) as info:
         set_values(twice, {("images", Select("name", "y"), "newTag"): SHA}, "k.yaml")
     assert str(info.value) == "values: k.yaml: key path .images[name=y] matches 2 items (lines 4, 6)"
-    with pytest.raises(ConfigError, match=r"key path .images is absent or not a list"):
+    with pytest.raises(ConfigError, match=r"key path .images is a mapping, not a list"):
         read_value("images: {name: y}\n", ("images", Select("name", "y"), "newTag"))
     with pytest.raises(ConfigError, match=r"key path .images\[name=y\].newTag is absent"):
         set_values("images:\n- name: y\n", {("images", Select("name", "y"), "newTag"): SHA})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import string
 from dataclasses import dataclass, field
 from typing import Any
@@ -120,3 +121,30 @@ def test_setting_one_scalar_changes_only_its_span(
     tail = len(old_line) - leaf.end
     assert new_line[: leaf.start] == old_line[: leaf.start]
     assert new_line[len(new_line) - tail :] == old_line[leaf.end :]
+
+
+def _set_in(data: Any, parent: str, key: str, value: Any) -> None:
+    for part in parent.split(".") if parent else []:
+        data = data[part]
+    data[key] = value
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(documents(), st.data(), st.text(max_size=20))
+def test_adding_a_key_adds_it_and_keeps_every_other_line(
+    generated: tuple[str, str, str, Doc], data: st.DataObject, value: str
+) -> None:
+    text, eol, bom, doc = generated
+    parents = sorted({leaf.path.rpartition(".")[0] for leaf in doc.leaves})
+    parent = data.draw(st.sampled_from(parents))
+    key = f"{parent}.new-key.leaf" if parent else "new-key.leaf"
+    out = set_values(text, {key: value}, create=True)
+    assert read_value(out, key) == value
+    expected = YAML(typ="safe").load(text)
+    _set_in(expected, parent, "new-key", {"leaf": value})
+    assert YAML(typ="safe").load(out) == expected
+    assert out.startswith(bom)
+    before, after = text[len(bom) :].split(eol), out[len(bom) :].split(eol)
+    ops = difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
+    changed = [(op, i2 - i1, j2 - j1) for op, i1, i2, j1, j2 in ops if op != "equal"]
+    assert changed in ([("insert", 0, 2)], [("replace", 1, 1)]), changed  # two new lines, or a flow line
