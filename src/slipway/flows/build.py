@@ -180,7 +180,7 @@ def env_steps(req: BuildRequest, env: str, suffix: str = "") -> list[Step]:
         conf = validate.ValidateConfig(
             env, environment.protected, tools["kubeconform"], tools["conftest"], policies
         )
-        result = await validate.validate(out[rendered].manifests, conf)
+        result = await validate.validate(out[rendered].manifests, conf, out[rendered].hooks_file)
         if (kube := req.kube.get(env)) is not None:
             checked = await dry_run.server_dry_run(
                 out[rendered].manifests, dry_run.DryRunConfig(env, kube, tools["kubectl"])

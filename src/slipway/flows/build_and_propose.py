@@ -42,7 +42,7 @@ class ProposeResult:
 
 
 def evidence_markdown(graph: GraphResult, manifests_diff: str = "") -> str:
-    """The pull request's evidence section: scan, validation, and the rendered-manifest diff."""
+    """The pull request's evidence section: scan, validation, Helm hooks and the rendered-manifest diff."""
     lines = ["### Evidence"]
     scan = graph.steps.get("scan")
     if scan is not None and scan.evidence is not None:
@@ -59,6 +59,12 @@ def evidence_markdown(graph: GraphResult, manifests_diff: str = "") -> str:
         )
         lines.append(f"- Validation: kubeconform -strict: {v.resources} resources valid; "
                      f"conftest: {v.policy_checks} checks passed{server}")  # fmt: skip
+    render = graph.steps.get("render")
+    if render is not None and render.evidence is not None and render.evidence.hooks:
+        lines.append(
+            "- Helm hooks (validated; the controller runs them around the release, not in the diff):"
+        )
+        lines += [f"  - {h.label} ({h.hook})" for h in render.evidence.hooks]
     test = graph.steps.get("test")
     if test is not None and test.evidence is not None:
         lines.append(f"- Tests: `{test.evidence.command}` passed")

@@ -1,4 +1,9 @@
-"""validate: kubeconform -strict on the rendered manifests, then conftest with slipway's policies."""
+"""validate: kubeconform -strict on the rendered manifests, then conftest with slipway's policies.
+
+A chart's Helm hooks are validated too (a controller runs them in the cluster, so the same
+schemas and policies apply), from their own file: they stay out of the manifests' diff and the
+server-side dry-run.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["ValidateConfig", "ValidateResult", "validate"]
 
 _MANIFESTS = "/work/manifests.yaml"
+_HOOKS = "/work/hooks.yaml"
 
 
 @dataclass(frozen=True)
@@ -68,14 +74,20 @@ def policy_problems(report: list[dict[str, Any]]) -> tuple[int, list[str]]:
     return checks, failures
 
 
-async def _kubeconform(manifests: dagger.File, config: ValidateConfig) -> int:
+def _mounted(ctr: dagger.Container, manifests: dagger.File, hooks: dagger.File | None) -> dagger.Container:
+    ctr = ctr.with_mounted_file(_MANIFESTS, manifests)
+    return ctr if hooks is None else ctr.with_mounted_file(_HOOKS, hooks)
+
+
+async def _kubeconform(manifests: dagger.File, hooks: dagger.File | None, config: ValidateConfig) -> int:
     from dagger import ReturnType, dag
 
     ctr = dag.container().from_(config.kubeconform_image)
     args = ["kubeconform", "-strict", "-summary", "-output", "json"]
     if location := await ctr.env_variable("KUBECONFORM_SCHEMA_LOCATION"):
         args += ["-schema-location", location]
-    run = ctr.with_mounted_file(_MANIFESTS, manifests).with_exec([*args, _MANIFESTS], expect=ReturnType.ANY)
+    files = [_MANIFESTS] if hooks is None else [_MANIFESTS, _HOOKS]
+    run = _mounted(ctr, manifests, hooks).with_exec([*args, *files], expect=ReturnType.ANY)
     outcome = await exec_outcome(run)
     try:
         report = json.loads(outcome.stdout)
@@ -89,14 +101,12 @@ async def _kubeconform(manifests: dagger.File, config: ValidateConfig) -> int:
     return int((report.get("summary") or {}).get("valid", 0))
 
 
-async def _conftest(manifests: dagger.File, config: ValidateConfig) -> int:
+async def _conftest(manifests: dagger.File, hooks: dagger.File | None, config: ValidateConfig) -> int:
     from dagger import ReturnType, dag
 
     data = json.dumps({"slipway": {"env": config.env, "protected": config.protected}})
     ctr = (
-        dag.container()
-        .from_(config.conftest_image)
-        .with_mounted_file(_MANIFESTS, manifests)
+        _mounted(dag.container().from_(config.conftest_image), manifests, hooks)
         .with_directory("/policy/slipway", bundled_policies())
         .with_new_file("/policy/data/slipway.json", data)
     )
@@ -105,7 +115,8 @@ async def _conftest(manifests: dagger.File, config: ValidateConfig) -> int:
     if config.app_policies is not None:
         ctr = ctr.with_directory("/policy/app", config.app_policies)
         args += ["--policy", "/policy/app"]
-    outcome = await exec_outcome(ctr.with_exec([*args, _MANIFESTS], expect=ReturnType.ANY))
+    files = [_MANIFESTS] if hooks is None else [_MANIFESTS, _HOOKS]
+    outcome = await exec_outcome(ctr.with_exec([*args, *files], expect=ReturnType.ANY))
     try:
         checks, failures = policy_problems(json.loads(outcome.stdout))
     except json.JSONDecodeError:
@@ -117,9 +128,11 @@ async def _conftest(manifests: dagger.File, config: ValidateConfig) -> int:
     return checks
 
 
-async def validate(manifests: dagger.File, config: ValidateConfig) -> ValidateResult:
-    """Validate rendered manifests; raise StageError('validate', ...) naming each violation."""
+async def validate(
+    manifests: dagger.File, config: ValidateConfig, hooks: dagger.File | None = None
+) -> ValidateResult:
+    """Validate the manifests and the chart's hooks; raise StageError('validate', ...) naming each problem."""
     async with stage_errors("validate", "validate the manifests", "check the tool images"):
-        resources = await _kubeconform(manifests, config)
-        checks = await _conftest(manifests, config)
+        resources = await _kubeconform(manifests, hooks, config)
+        checks = await _conftest(manifests, hooks, config)
     return ValidateResult(resources=resources, policy_checks=checks)
