@@ -62,8 +62,8 @@ def named_paths(config: AppConfig) -> list[tuple[str, str]]:
     paths += [(path, f"deploy.{key}.{env}") for env, path in per_env.items()]
     if config.scan.ignore_file:
         paths.append((config.scan.ignore_file, "scan.ignore_file"))
-    if config.policy_dir:
-        paths.append((config.policy_dir, "policy.dir"))
+    if config.policy.dir:
+        paths.append((config.policy.dir, "policy.dir"))
     return paths
 
 

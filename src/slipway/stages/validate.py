@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import importlib.resources
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from slipway.config import PolicyConfig
 from slipway.errors import StageError
+from slipway.policy_exceptions import ExceptionUse, PolicyFailure, PolicyOutcome, apply_exceptions
 from slipway.stages.engine_calls import exec_outcome, stage_errors, tail
 
 if TYPE_CHECKING:
@@ -26,13 +28,17 @@ _HOOKS = "/work/hooks.yaml"
 
 @dataclass(frozen=True)
 class ValidateConfig:
-    """Images for both tools, the environment (and whether it is protected), extra policies."""
+    """Images for both tools, the environment (and whether it is protected), extra policies.
+
+    `policy` holds the exceptions to the built-in rules (slipway.yaml's `policy`).
+    """
 
     env: str
     protected: bool
     kubeconform_image: str
     conftest_image: str
     app_policies: dagger.Directory | None = None
+    policy: PolicyConfig = field(default_factory=PolicyConfig)
 
 
 @dataclass(frozen=True)
@@ -40,11 +46,15 @@ class ValidateResult:
     """How many resources passed the schemas and policy checks, and the server-side dry-run.
 
     `server_checked` is None when the environment names no cluster (no dry-run ran).
+    `exceptions` says what each policy exception in slipway.yaml excused; `warnings` names those
+    that matched nothing.
     """
 
     resources: int
     policy_checks: int
     server_checked: int | None = None
+    exceptions: tuple[ExceptionUse, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 def bundled_policies() -> dagger.Directory:
@@ -67,10 +77,10 @@ def schema_problems(report: dict[str, Any]) -> list[str]:
     ]
 
 
-def policy_problems(report: list[dict[str, Any]]) -> tuple[int, list[str]]:
-    """Conftest's JSON report -> (checks run, one line per failure)."""
+def policy_problems(report: list[dict[str, Any]]) -> tuple[int, list[PolicyFailure]]:
+    """Conftest's JSON report -> (checks run, each failure with its rule and object when it has them)."""
     checks = sum(int(r.get("successes", 0)) + len(r.get("failures") or []) for r in report)
-    failures = [f["msg"] for r in report for f in r.get("failures") or []]
+    failures = [PolicyFailure.from_conftest(f) for r in report for f in r.get("failures") or []]
     return checks, failures
 
 
@@ -101,7 +111,9 @@ async def _kubeconform(manifests: dagger.File, hooks: dagger.File | None, config
     return int((report.get("summary") or {}).get("valid", 0))
 
 
-async def _conftest(manifests: dagger.File, hooks: dagger.File | None, config: ValidateConfig) -> int:
+async def _conftest(
+    manifests: dagger.File, hooks: dagger.File | None, config: ValidateConfig
+) -> tuple[int, PolicyOutcome]:
     from dagger import ReturnType, dag
 
     data = json.dumps({"slipway": {"env": config.env, "protected": config.protected}})
@@ -119,13 +131,15 @@ async def _conftest(manifests: dagger.File, hooks: dagger.File | None, config: V
     outcome = await exec_outcome(ctr.with_exec([*args, *files], expect=ReturnType.ANY))
     try:
         checks, failures = policy_problems(json.loads(outcome.stdout))
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, AttributeError, TypeError):
         checks, failures = 0, []
-    if outcome.exit_code != 0 or failures:
-        listed = "; ".join(failures[:3]) or tail(outcome.output, 1)
+    result = apply_exceptions(failures, config.policy, config.env, protected=config.protected)
+    # conftest exits non-zero for its failures; with none reported, something else went wrong.
+    if (outcome.exit_code != 0 and not failures) or result.failures:
+        listed = "; ".join(result.failures[:3]) or tail(outcome.output, 1)
         msg = f"could not pass policy checks for {config.env}: {listed} (fix the manifests or values)"
-        raise StageError("validate", msg, details="\n".join(failures) or tail(outcome.output))
-    return checks
+        raise StageError("validate", msg, details="\n".join(result.failures) or tail(outcome.output))
+    return checks, result
 
 
 async def validate(
@@ -134,5 +148,7 @@ async def validate(
     """Validate the manifests and the chart's hooks; raise StageError('validate', ...) naming each problem."""
     async with stage_errors("validate", "validate the manifests", "check the tool images"):
         resources = await _kubeconform(manifests, hooks, config)
-        checks = await _conftest(manifests, hooks, config)
-    return ValidateResult(resources=resources, policy_checks=checks)
+        checks, policy = await _conftest(manifests, hooks, config)
+    return ValidateResult(
+        resources=resources, policy_checks=checks, exceptions=policy.uses, warnings=policy.warnings
+    )
