@@ -21,7 +21,15 @@ from slipway.stages.engine_calls import exec_outcome, stage_errors, tail
 if TYPE_CHECKING:
     import dagger
 
-__all__ = ["RenderConfig", "RenderResult", "helm_image_values", "render", "render_container"]
+__all__ = [
+    "RenderConfig",
+    "RenderResult",
+    "helm_image_values",
+    "helm_template_args",
+    "render",
+    "render_container",
+    "split_hooks",
+]
 
 _OUT = "/out/manifests.yaml"
 
@@ -62,7 +70,8 @@ def helm_image_values(image: ImageRef) -> list[str]:
     ]
 
 
-def _helm_args(config: RenderConfig) -> list[str]:
+def helm_template_args(config: RenderConfig) -> list[str]:
+    """`helm template` as a controller renders: the env's namespace and values, the image, no test hooks."""
     args = [
         "helm",
         "template",
@@ -87,7 +96,7 @@ def render_container(source: dagger.Directory, config: RenderConfig) -> dagger.C
 
     ctr = dag.container().from_(config.tool_image).with_directory("/app", source).with_workdir("/app")
     if config.kind == "helm":
-        args = _helm_args(config)
+        args = helm_template_args(config)
     else:
         ctr = ctr.with_env_variable("SLIPWAY_OVERLAY", config.env_file or config.path)
         ctr = ctr.with_env_variable("SLIPWAY_IMAGE", f"{config.app}={config.image}")
@@ -126,18 +135,26 @@ async def render(source: dagger.Directory, config: RenderConfig) -> RenderResult
             msg = f"could not render {config.env} with {tool}: {reason} (fix the chart/overlay or values)"
             raise StageError("render", msg, details=tail(outcome.output))
         text = await ctr.file(_OUT).contents()
-    documents = split_manifests(text)
-    if not documents:
+    applied, hooks = split_hooks(text, config.kind)
+    if not applied and not hooks:
         raise StageError("render", f"could not render {config.env}: {tool} produced no manifests")
-    helm = config.kind == "helm"  # hooks are Helm's: kustomize output is applied whole
-    hooks = tuple(d for d in documents if helm and d.hook)
-    applied = join_manifests(d for d in documents if not (helm and d.hook))
     return RenderResult(
         manifests=_file(applied),
         text=applied,
         hooks=hooks,
         hooks_file=_file(join_manifests(hooks)) if hooks else None,
     )
+
+
+def split_hooks(text: str, kind: str) -> tuple[str, tuple[Manifest, ...]]:
+    """A render's output as (the manifests a controller applies, canonical; the Helm hooks apart).
+
+    Hooks are Helm's: a kustomize render is applied whole, so all of it is manifests.
+    """
+    documents = split_manifests(text)
+    helm = kind == "helm"
+    hooks = tuple(d for d in documents if helm and d.hook)
+    return join_manifests(d for d in documents if not (helm and d.hook)), hooks
 
 
 def _file(text: str) -> dagger.File:
