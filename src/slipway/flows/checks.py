@@ -113,7 +113,8 @@ def check_steps(req: BuildRequest, names: Sequence[str] = CHECKS) -> list[Step]:
 
 
 def check_report(graph: GraphResult) -> str:
-    """What the check ran: one progress line per step (as `slipway run` prints them)."""
-    from slipway.report import step_line
+    """What the check ran: one progress line per step (as `slipway run` prints them), then its warnings."""
+    from slipway.report import graph_warnings, step_line
 
-    return "\n".join(step_line(rec).rstrip() for rec in graph.steps.values())
+    lines = [step_line(rec).rstrip() for rec in graph.steps.values()]
+    return "\n".join(lines + [f"warning: {w}" for w in graph_warnings(graph)])

@@ -74,3 +74,12 @@ def test_warnings_print_before_the_errors(capsys: pytest.CaptureFixture[str]) ->
     with pytest.raises(typer.Exit):
         finish(graph, as_json=False)
     assert capsys.readouterr().err.splitlines() == [f"warning: {WARNING}", "error: test: could not pass"]
+
+
+def test_a_checks_report_ends_with_its_warnings() -> None:
+    from slipway.flows.checks import check_report
+
+    graph = _graph(ValidateResult(4, 12, exceptions=(UNUSED,), warnings=(WARNING,)))
+    lines = check_report(graph).splitlines()
+    assert [line.split()[:2] for line in lines[:2]] == [["ok", "render"], ["ok", "validate"]]
+    assert lines[2:] == [f"warning: {WARNING}"]
