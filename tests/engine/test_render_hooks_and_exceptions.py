@@ -129,16 +129,14 @@ async def test_exceptions_excuse_with_a_reason_warn_when_unused_and_bow_to_prote
     prod = graph.steps["validate:prod"]
     assert prod.status == "failed"
     assert 'Deployment/web-api: container "sidecar" image busybox:1.36 is not pinned' in prod.message
-    assert (
+    refusal = (
         "[unpinned-image] (the exception policy.exceptions[1] does not apply: protected environment 'prod'"
-        in (prod.message)
     )
+    assert refusal in prod.message
     assert "resource-limits" not in prod.message, "the hook's exception still applies in prod"
 
-    allowed = {
-        **edits,
-        "slipway.yaml": lambda t: edits["slipway.yaml"](t) + "  forbid_exceptions_in_protected: []\n",
-    }
+    allowed_yaml = EXCEPTIONS + "  forbid_exceptions_in_protected: []\n"
+    allowed = {**edits, "slipway.yaml": lambda t: t.replace("policy:\n  dir: policy\n", allowed_yaml)}
     app, _ = make_app(tmp_path / "allowed", "web-api", allowed)
     _, graph = await run_checks(app, ["validate"])
     prod = graph.steps["validate:prod"]
