@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from slipway.errors import ConfigError
 from slipway.gitops.key_paths import key_path_problem
 from slipway.gitops.values_path import template_problem
 from slipway.names import dns_label_problem
+from slipway.policy_rules import PROTECTED_ONLY_RULES, rule_id_problem
 from slipway.yaml_input import check_yaml_size, read_yaml_file, shown
 from slipway.yaml_schema import Field, ListOf, MapOf, Record, check_document
 
@@ -21,6 +23,8 @@ __all__ = [
     "DeployConfig",
     "Environment",
     "GitopsConfig",
+    "PolicyConfig",
+    "PolicyException",
     "ScanConfig",
     "load_config",
     "parse_config",
@@ -60,6 +64,14 @@ def _secret_source(value: str) -> str | None:
     return "must name where the kubeconfig is, as env:NAME or file:PATH (never the kubeconfig itself)"
 
 
+def _said(value: str) -> str | None:
+    return None if value.strip() else "must not be empty"
+
+
+def _rule_ids(value: list[str]) -> str | None:
+    return next((why for rule in value if isinstance(rule, str) and (why := rule_id_problem(rule))), None)
+
+
 def _positive(value: int) -> str | None:
     return None if 0 < value <= 3600 else f"must be between 1 and 3600 seconds (got {value})"
 
@@ -80,6 +92,25 @@ _ENVIRONMENT = Record(
         "deploy": Field(str, default="gitops", choices=DEPLOY_MODES),
         "allow_direct": Field(bool, default=False),
         "cluster": Field(_CLUSTER, absent_none=True),
+    }
+)
+
+_EXCEPTION = Record(
+    {
+        "rule": Field(str, required=True, check=rule_id_problem),
+        "kind": Field(str, default="*", check=_said),
+        "name": Field(str, default="*", check=_said),
+        "reason": Field(str, required=True, check=_said),
+    }
+)
+
+_POLICY = Record(
+    {
+        "dir": Field(str, default="", check=_relative),
+        "exceptions": Field(ListOf(_EXCEPTION), default=[]),
+        "forbid_exceptions_in_protected": Field(
+            ListOf(str), default=list(PROTECTED_ONLY_RULES), check=_rule_ids
+        ),
     }
 )
 
@@ -116,7 +147,7 @@ SCHEMA = Record(
                 }
             ),
         ),
-        "policy": Field(Record({"dir": Field(str, default="", check=_relative)})),
+        "policy": Field(_POLICY),
         "gitops": Field(
             Record(
                 {
@@ -196,6 +227,42 @@ class ScanConfig:
 
 
 @dataclass(frozen=True)
+class PolicyException:
+    """A person's exception to a built-in rule: for which objects (kind and name globs), and why.
+
+    `key` is where slipway.yaml writes it (`policy.exceptions[0]`), for messages and evidence.
+    """
+
+    rule: str
+    reason: str
+    kind: str = "*"
+    name: str = "*"
+    key: str = ""
+
+    def matches(self, rule: str, kind: str, name: str) -> bool:
+        """Whether this exception covers `rule`'s deny of the object `kind`/`name`."""
+        return rule == self.rule and fnmatchcase(kind, self.kind) and fnmatchcase(name, self.name)
+
+    @property
+    def label(self) -> str:
+        """The exception in one phrase: `rule Kind/name-pattern`."""
+        return f"{self.rule} {self.kind}/{self.name}"
+
+
+@dataclass(frozen=True)
+class PolicyConfig:
+    """The app's own conftest policies (`dir`) and its exceptions to the built-in rules.
+
+    A protected environment never applies an exception to a rule in
+    `forbid_exceptions_in_protected` (default: the image rules, which only deny there).
+    """
+
+    dir: str = ""
+    exceptions: tuple[PolicyException, ...] = ()
+    forbid_exceptions_in_protected: frozenset[str] = frozenset(PROTECTED_ONLY_RULES)
+
+
+@dataclass(frozen=True)
 class GitopsConfig:
     """Where an environment's image reference lives in the GitOps repository, and PR policy.
 
@@ -233,7 +300,7 @@ class AppConfig:
     deploy: DeployConfig
     environments: tuple[Environment, ...]
     scan: ScanConfig
-    policy_dir: str
+    policy: PolicyConfig
     gitops: GitopsConfig
     tools: Mapping[str, str]
     source: Path
@@ -309,7 +376,7 @@ def _build(v: dict[str, Any], path: Path) -> AppConfig:
         deploy=DeployConfig(deploy["kind"], deploy["path"], deploy["values"], deploy["overlays"]),
         environments=tuple(_environment(e) for e in v["environments"]),
         scan=ScanConfig(tuple(scan["severities"]), scan["ignore_file"]),
-        policy_dir=v["policy"]["dir"],
+        policy=_policy(v["policy"]),
         gitops=GitopsConfig(
             gitops["values_path"],
             gitops["tag_key"],
@@ -324,6 +391,14 @@ def _build(v: dict[str, Any], path: Path) -> AppConfig:
         tools=v["tools"],
         source=path,
     )
+
+
+def _policy(p: dict[str, Any]) -> PolicyConfig:
+    exceptions = tuple(
+        PolicyException(e["rule"], e["reason"], e["kind"], e["name"], f"policy.exceptions[{i}]")
+        for i, e in enumerate(p["exceptions"])
+    )
+    return PolicyConfig(p["dir"], exceptions, frozenset(p["forbid_exceptions_in_protected"]))
 
 
 def _environment(e: dict[str, Any]) -> Environment:

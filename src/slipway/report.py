@@ -15,6 +15,7 @@ __all__ = [
     "failure_details",
     "failure_report",
     "graph_json",
+    "graph_warnings",
     "stage_summaries",
     "step_line",
 ]
@@ -99,6 +100,11 @@ def stage_summaries(result: GraphResult) -> list[StageSummary]:
 def failure_report(result: GraphResult) -> str:
     """One line per failed stage, as the CLI's `error:` lines ("" when every stage passed)."""
     return "\n".join(f.message for f in result.failures)
+
+
+def graph_warnings(result: GraphResult) -> list[str]:
+    """The warnings the steps' evidence carries (e.g. a policy exception that matched nothing)."""
+    return [str(w) for rec in result.steps.values() for w in getattr(rec.evidence, "warnings", ()) or ()]
 
 
 def failure_details(result: GraphResult) -> str:

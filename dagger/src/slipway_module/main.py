@@ -263,7 +263,7 @@ class Slipway:
 
     @function
     async def render(self, source: Source, revision: Revision, env: Env = "") -> dagger.File:
-        """Render the environment's manifests with the image tagged by the revision."""
+        """Render the environment's manifests with the image tagged by the revision (Helm hooks left out)."""
         await self._use_tool_images()
         with _one_line_errors():
             req = await request_from_directory(source, revision, created=None, source_url=None, env=env)

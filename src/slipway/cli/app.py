@@ -15,6 +15,7 @@ from slipway.cli.engine import engine_app
 from slipway.cli.history import history
 from slipway.cli.init import init
 from slipway.cli.plan import plan
+from slipway.cli.policy import policy_app
 from slipway.cli.run import run_app
 from slipway.cli.status import status
 from slipway.errors import SlipwayError
@@ -34,6 +35,7 @@ app.command()(plan)
 app.command()(status)
 app.add_typer(cluster_app, name="cluster")
 app.add_typer(engine_app, name="engine")
+app.add_typer(policy_app, name="policy")
 app.add_typer(run_app, name="run")
 
 

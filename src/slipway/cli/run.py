@@ -48,9 +48,12 @@ def progress(*, as_json: bool) -> Callable[[StepRecord], None] | None:
 
 
 def finish(outcome: GraphResult, *, as_json: bool) -> None:
-    """Show each failed stage's output and error line; exit 1 when any stage failed."""
-    from slipway.report import failure_details
+    """Show the warnings, each failed stage's output and error line; exit 1 when any stage failed."""
+    from slipway.report import failure_details, graph_warnings
 
+    if not as_json:
+        for warning in graph_warnings(outcome):
+            info(f"warning: {warning}")
     details = failure_details(outcome)
     if details and not as_json:
         info(details)

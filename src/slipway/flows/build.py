@@ -176,11 +176,11 @@ def env_steps(req: BuildRequest, env: str, suffix: str = "") -> list[Step]:
         return await render.render(req.source, conf)
 
     async def run_validate(out: Any) -> validate.ValidateResult:
-        policies = req.source.directory(cfg.policy_dir) if cfg.policy_dir else None
+        policies = req.source.directory(cfg.policy.dir) if cfg.policy.dir else None
         conf = validate.ValidateConfig(
-            env, environment.protected, tools["kubeconform"], tools["conftest"], policies
+            env, environment.protected, tools["kubeconform"], tools["conftest"], policies, cfg.policy
         )
-        result = await validate.validate(out[rendered].manifests, conf)
+        result = await validate.validate(out[rendered].manifests, conf, out[rendered].hooks_file)
         if (kube := req.kube.get(env)) is not None:
             checked = await dry_run.server_dry_run(
                 out[rendered].manifests, dry_run.DryRunConfig(env, kube, tools["kubectl"])

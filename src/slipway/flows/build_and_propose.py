@@ -20,8 +20,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from slipway.runner import StepRecord
+    from slipway.stages.validate import ValidateResult
 
-__all__ = ["GitopsTarget", "ProposeResult", "build_and_propose", "evidence_markdown"]
+__all__ = ["GitopsTarget", "ProposeResult", "build_and_propose", "evidence_markdown", "exception_lines"]
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,21 @@ class ProposeResult:
     promotion: PromoteResult | None = None
 
 
+def exception_lines(result: ValidateResult) -> list[str]:
+    """The policy exceptions as evidence: each one used, what it excused and why; unused ones as warnings."""
+    used = [u for u in result.exceptions if u.excused]
+    if not used and not result.warnings:
+        return []
+    lines = ["- Policy exceptions (slipway.yaml `policy.exceptions`):"]
+    for u in used:
+        objects, reason = ", ".join(u.excused), " ".join(u.reason.split())
+        lines.append(f"  - `{u.rule}` for {u.kind}/{u.name} ({u.key}) excused {objects}; reason: {reason}")
+    lines += [f"  - warning: {w}" for w in result.warnings]
+    return lines
+
+
 def evidence_markdown(graph: GraphResult, manifests_diff: str = "") -> str:
-    """The pull request's evidence section: scan, validation, and the rendered-manifest diff."""
+    """The pull request's evidence section: scan, validation and policy exceptions, Helm hooks, diff."""
     lines = ["### Evidence"]
     scan = graph.steps.get("scan")
     if scan is not None and scan.evidence is not None:
@@ -59,6 +73,13 @@ def evidence_markdown(graph: GraphResult, manifests_diff: str = "") -> str:
         )
         lines.append(f"- Validation: kubeconform -strict: {v.resources} resources valid; "
                      f"conftest: {v.policy_checks} checks passed{server}")  # fmt: skip
+        lines += exception_lines(v)
+    render = graph.steps.get("render")
+    if render is not None and render.evidence is not None and render.evidence.hooks:
+        lines.append(
+            "- Helm hooks (validated; the controller runs them around the release, not in the diff):"
+        )
+        lines += [f"  - {h.label} ({h.hook})" for h in render.evidence.hooks]
     test = graph.steps.get("test")
     if test is not None and test.evidence is not None:
         lines.append(f"- Tests: `{test.evidence.command}` passed")

@@ -62,8 +62,8 @@ def named_paths(config: AppConfig) -> list[tuple[str, str]]:
     paths += [(path, f"deploy.{key}.{env}") for env, path in per_env.items()]
     if config.scan.ignore_file:
         paths.append((config.scan.ignore_file, "scan.ignore_file"))
-    if config.policy_dir:
-        paths.append((config.policy_dir, "policy.dir"))
+    if config.policy.dir:
+        paths.append((config.policy.dir, "policy.dir"))
     return paths
 
 
@@ -113,7 +113,8 @@ def check_steps(req: BuildRequest, names: Sequence[str] = CHECKS) -> list[Step]:
 
 
 def check_report(graph: GraphResult) -> str:
-    """What the check ran: one progress line per step (as `slipway run` prints them)."""
-    from slipway.report import step_line
+    """What the check ran: one progress line per step (as `slipway run` prints them), then its warnings."""
+    from slipway.report import graph_warnings, step_line
 
-    return "\n".join(step_line(rec).rstrip() for rec in graph.steps.values())
+    lines = [step_line(rec).rstrip() for rec in graph.steps.values()]
+    return "\n".join(lines + [f"warning: {w}" for w in graph_warnings(graph)])

@@ -15,6 +15,7 @@ from slipway.flows.build import BuildRequest, build_steps, render_config
 from slipway.gitops.locators import locator_for
 from slipway.gitops.repo import clone
 from slipway.gitops.values_path import values_path
+from slipway.manifest_diff import rendered_diff
 from slipway.refs import ImageRef
 from slipway.runner import GraphResult, run_graph
 from slipway.stages import dry_run, render
@@ -71,6 +72,7 @@ async def _server_checked(req: BuildRequest, env: str, image: ImageRef) -> int |
 async def env_plan(req: BuildRequest, repo: dagger.Directory, env: str, new: ImageRef) -> EnvPlan:
     """What promoting `new` to `env` would change in its values file and rendered manifests.
 
+    The manifests diff leaves out render noise and the chart's Helm hooks (manifest_diff.py).
     An environment with a cluster also passes the server-side dry-run, or a StageError says why.
     """
     cfg = req.config
@@ -88,7 +90,7 @@ async def env_plan(req: BuildRequest, repo: dagger.Directory, env: str, new: Ima
         protected=cfg.environment(env).protected,
         values_path=path,
         values_diff=_diff(old_text, new_text, f"a/{path}", f"b/{path}"),
-        manifests_diff=_diff(old_manifests, new_manifests, f"{env}/{old_ref}", f"{env}/{new}"),
+        manifests_diff=rendered_diff(old_manifests, new_manifests, f"{env}/{old_ref}", f"{env}/{new}"),
         server_checked=await _server_checked(req, env, new),
     )
 

@@ -1,4 +1,6 @@
 # Image references: protected environments run only immutable images.
+# Rules mutable-tag and unpinned-image (ids: slipway/policy_rules.py). Each deny is an object:
+# msg, the rule id, and the object's kind and name, for exceptions in slipway.yaml.
 package main
 
 import rego.v1
@@ -32,14 +34,16 @@ pinned(image) if regex.match(`@sha256:[0-9a-f]{64}$`, image)
 
 pinned(image) if regex.match(`^[0-9a-f]{40}$`, image_tag(image))
 
-deny contains msg if {
+slipway_failure(rule, msg) := {"msg": sprintf("%s [%s]", [msg, rule]), "rule": rule, "kind": input.kind, "name": input.metadata.name}
+
+deny contains slipway_failure("mutable-tag", msg) if {
 	protected
 	some c in workload_containers
 	image_tag(c.image) == "latest"
 	msg := sprintf("%s/%s: container %q uses the mutable tag 'latest' (%s) in protected environment %q", [input.kind, input.metadata.name, c.name, c.image, data.slipway.env])
 }
 
-deny contains msg if {
+deny contains slipway_failure("unpinned-image", msg) if {
 	protected
 	some c in workload_containers
 	not image_tag(c.image) == "latest"

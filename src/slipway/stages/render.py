@@ -1,4 +1,11 @@
-"""render: the environment's manifests with the new image, via `helm template` or `kustomize build`."""
+"""render: the environment's manifests with the new image, via `helm template` or `kustomize build`.
+
+Rendered as a controller applies them: `helm template --skip-tests` (Argo CD and Flux do not run
+test hooks on sync), and the chart's other hooks (documents with a `helm.sh/hook` annotation)
+kept apart from the manifests, since a controller runs them around the release instead of
+applying them with it. The output is written in one canonical form (manifest_docs.py), so the
+same inputs give the same bytes.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +14,22 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from slipway.errors import StageError
+from slipway.manifest_docs import Manifest, join_manifests, split_manifests
 from slipway.refs import ImageRef
 from slipway.stages.engine_calls import exec_outcome, stage_errors, tail
 
 if TYPE_CHECKING:
     import dagger
 
-__all__ = ["RenderConfig", "RenderResult", "helm_image_values", "render", "render_container"]
+__all__ = [
+    "RenderConfig",
+    "RenderResult",
+    "helm_image_values",
+    "helm_template_args",
+    "render",
+    "render_container",
+    "split_hooks",
+]
 
 _OUT = "/out/manifests.yaml"
 
@@ -33,10 +49,16 @@ class RenderConfig:
 
 @dataclass(frozen=True)
 class RenderResult:
-    """The rendered manifests, as a file in the engine and as text."""
+    """The rendered manifests, as a file in the engine and as text, and the chart's hooks apart.
+
+    `manifests` and `text` hold what the controller applies (no hooks); `hooks` lists the Helm
+    hooks (kind, name, hook types) and `hooks_file` holds them for validation (None: no hooks).
+    """
 
     manifests: dagger.File
     text: str
+    hooks: tuple[Manifest, ...] = ()
+    hooks_file: dagger.File | None = None
 
 
 def helm_image_values(image: ImageRef) -> list[str]:
@@ -48,7 +70,8 @@ def helm_image_values(image: ImageRef) -> list[str]:
     ]
 
 
-def _helm_args(config: RenderConfig) -> list[str]:
+def helm_template_args(config: RenderConfig) -> list[str]:
+    """`helm template` as a controller renders: the env's namespace and values, the image, no test hooks."""
     args = [
         "helm",
         "template",
@@ -56,6 +79,7 @@ def _helm_args(config: RenderConfig) -> list[str]:
         f"./{config.path}",
         "--namespace",
         f"{config.app}-{config.env}",
+        "--skip-tests",
     ]
     if config.env_file:
         args += ["--values", config.env_file]
@@ -72,7 +96,7 @@ def render_container(source: dagger.Directory, config: RenderConfig) -> dagger.C
 
     ctr = dag.container().from_(config.tool_image).with_directory("/app", source).with_workdir("/app")
     if config.kind == "helm":
-        args = _helm_args(config)
+        args = helm_template_args(config)
     else:
         ctr = ctr.with_env_variable("SLIPWAY_OVERLAY", config.env_file or config.path)
         ctr = ctr.with_env_variable("SLIPWAY_IMAGE", f"{config.app}={config.image}")
@@ -110,8 +134,30 @@ async def render(source: dagger.Directory, config: RenderConfig) -> RenderResult
             reason = tail(outcome.stderr or outcome.stdout, 1)
             msg = f"could not render {config.env} with {tool}: {reason} (fix the chart/overlay or values)"
             raise StageError("render", msg, details=tail(outcome.output))
-        manifests = ctr.file(_OUT)
-        text = await manifests.contents()
-    if not text.strip():
+        text = await ctr.file(_OUT).contents()
+    applied, hooks = split_hooks(text, config.kind)
+    if not applied and not hooks:
         raise StageError("render", f"could not render {config.env}: {tool} produced no manifests")
-    return RenderResult(manifests=manifests, text=text)
+    return RenderResult(
+        manifests=_file(applied),
+        text=applied,
+        hooks=hooks,
+        hooks_file=_file(join_manifests(hooks)) if hooks else None,
+    )
+
+
+def split_hooks(text: str, kind: str) -> tuple[str, tuple[Manifest, ...]]:
+    """A render's output as (the manifests a controller applies, canonical; the Helm hooks apart).
+
+    Hooks are Helm's: a kustomize render is applied whole, so all of it is manifests.
+    """
+    documents = split_manifests(text)
+    helm = kind == "helm"
+    hooks = tuple(d for d in documents if helm and d.hook)
+    return join_manifests(d for d in documents if not (helm and d.hook)), hooks
+
+
+def _file(text: str) -> dagger.File:
+    from dagger import dag
+
+    return dag.directory().with_new_file("manifests.yaml", text).file("manifests.yaml")

@@ -1,13 +1,20 @@
-"""validate: kubeconform -strict on the rendered manifests, then conftest with slipway's policies."""
+"""validate: kubeconform -strict on the rendered manifests, then conftest with slipway's policies.
+
+A chart's Helm hooks are validated too (a controller runs them in the cluster, so the same
+schemas and policies apply), from their own file: they stay out of the manifests' diff and the
+server-side dry-run.
+"""
 
 from __future__ import annotations
 
 import importlib.resources
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from slipway.config import PolicyConfig
 from slipway.errors import StageError
+from slipway.policy_exceptions import ExceptionUse, PolicyFailure, PolicyOutcome, apply_exceptions
 from slipway.stages.engine_calls import exec_outcome, stage_errors, tail
 
 if TYPE_CHECKING:
@@ -16,17 +23,22 @@ if TYPE_CHECKING:
 __all__ = ["ValidateConfig", "ValidateResult", "validate"]
 
 _MANIFESTS = "/work/manifests.yaml"
+_HOOKS = "/work/hooks.yaml"
 
 
 @dataclass(frozen=True)
 class ValidateConfig:
-    """Images for both tools, the environment (and whether it is protected), extra policies."""
+    """Images for both tools, the environment (and whether it is protected), extra policies.
+
+    `policy` holds the exceptions to the built-in rules (slipway.yaml's `policy`).
+    """
 
     env: str
     protected: bool
     kubeconform_image: str
     conftest_image: str
     app_policies: dagger.Directory | None = None
+    policy: PolicyConfig = field(default_factory=PolicyConfig)
 
 
 @dataclass(frozen=True)
@@ -34,11 +46,15 @@ class ValidateResult:
     """How many resources passed the schemas and policy checks, and the server-side dry-run.
 
     `server_checked` is None when the environment names no cluster (no dry-run ran).
+    `exceptions` says what each policy exception in slipway.yaml excused; `warnings` names those
+    that matched nothing.
     """
 
     resources: int
     policy_checks: int
     server_checked: int | None = None
+    exceptions: tuple[ExceptionUse, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 def bundled_policies() -> dagger.Directory:
@@ -61,21 +77,27 @@ def schema_problems(report: dict[str, Any]) -> list[str]:
     ]
 
 
-def policy_problems(report: list[dict[str, Any]]) -> tuple[int, list[str]]:
-    """Conftest's JSON report -> (checks run, one line per failure)."""
+def policy_problems(report: list[dict[str, Any]]) -> tuple[int, list[PolicyFailure]]:
+    """Conftest's JSON report -> (checks run, each failure with its rule and object when it has them)."""
     checks = sum(int(r.get("successes", 0)) + len(r.get("failures") or []) for r in report)
-    failures = [f["msg"] for r in report for f in r.get("failures") or []]
+    failures = [PolicyFailure.from_conftest(f) for r in report for f in r.get("failures") or []]
     return checks, failures
 
 
-async def _kubeconform(manifests: dagger.File, config: ValidateConfig) -> int:
+def _mounted(ctr: dagger.Container, manifests: dagger.File, hooks: dagger.File | None) -> dagger.Container:
+    ctr = ctr.with_mounted_file(_MANIFESTS, manifests)
+    return ctr if hooks is None else ctr.with_mounted_file(_HOOKS, hooks)
+
+
+async def _kubeconform(manifests: dagger.File, hooks: dagger.File | None, config: ValidateConfig) -> int:
     from dagger import ReturnType, dag
 
     ctr = dag.container().from_(config.kubeconform_image)
     args = ["kubeconform", "-strict", "-summary", "-output", "json"]
     if location := await ctr.env_variable("KUBECONFORM_SCHEMA_LOCATION"):
         args += ["-schema-location", location]
-    run = ctr.with_mounted_file(_MANIFESTS, manifests).with_exec([*args, _MANIFESTS], expect=ReturnType.ANY)
+    files = [_MANIFESTS] if hooks is None else [_MANIFESTS, _HOOKS]
+    run = _mounted(ctr, manifests, hooks).with_exec([*args, *files], expect=ReturnType.ANY)
     outcome = await exec_outcome(run)
     try:
         report = json.loads(outcome.stdout)
@@ -89,14 +111,14 @@ async def _kubeconform(manifests: dagger.File, config: ValidateConfig) -> int:
     return int((report.get("summary") or {}).get("valid", 0))
 
 
-async def _conftest(manifests: dagger.File, config: ValidateConfig) -> int:
+async def _conftest(
+    manifests: dagger.File, hooks: dagger.File | None, config: ValidateConfig
+) -> tuple[int, PolicyOutcome]:
     from dagger import ReturnType, dag
 
     data = json.dumps({"slipway": {"env": config.env, "protected": config.protected}})
     ctr = (
-        dag.container()
-        .from_(config.conftest_image)
-        .with_mounted_file(_MANIFESTS, manifests)
+        _mounted(dag.container().from_(config.conftest_image), manifests, hooks)
         .with_directory("/policy/slipway", bundled_policies())
         .with_new_file("/policy/data/slipway.json", data)
     )
@@ -105,21 +127,28 @@ async def _conftest(manifests: dagger.File, config: ValidateConfig) -> int:
     if config.app_policies is not None:
         ctr = ctr.with_directory("/policy/app", config.app_policies)
         args += ["--policy", "/policy/app"]
-    outcome = await exec_outcome(ctr.with_exec([*args, _MANIFESTS], expect=ReturnType.ANY))
+    files = [_MANIFESTS] if hooks is None else [_MANIFESTS, _HOOKS]
+    outcome = await exec_outcome(ctr.with_exec([*args, *files], expect=ReturnType.ANY))
     try:
         checks, failures = policy_problems(json.loads(outcome.stdout))
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, AttributeError, TypeError):
         checks, failures = 0, []
-    if outcome.exit_code != 0 or failures:
-        listed = "; ".join(failures[:3]) or tail(outcome.output, 1)
+    result = apply_exceptions(failures, config.policy, config.env, protected=config.protected)
+    # conftest exits non-zero for its failures; with none reported, something else went wrong.
+    if (outcome.exit_code != 0 and not failures) or result.failures:
+        listed = "; ".join(result.failures[:3]) or tail(outcome.output, 1)
         msg = f"could not pass policy checks for {config.env}: {listed} (fix the manifests or values)"
-        raise StageError("validate", msg, details="\n".join(failures) or tail(outcome.output))
-    return checks
+        raise StageError("validate", msg, details="\n".join(result.failures) or tail(outcome.output))
+    return checks, result
 
 
-async def validate(manifests: dagger.File, config: ValidateConfig) -> ValidateResult:
-    """Validate rendered manifests; raise StageError('validate', ...) naming each violation."""
+async def validate(
+    manifests: dagger.File, config: ValidateConfig, hooks: dagger.File | None = None
+) -> ValidateResult:
+    """Validate the manifests and the chart's hooks; raise StageError('validate', ...) naming each problem."""
     async with stage_errors("validate", "validate the manifests", "check the tool images"):
-        resources = await _kubeconform(manifests, config)
-        checks = await _conftest(manifests, config)
-    return ValidateResult(resources=resources, policy_checks=checks)
+        resources = await _kubeconform(manifests, hooks, config)
+        checks, policy = await _conftest(manifests, hooks, config)
+    return ValidateResult(
+        resources=resources, policy_checks=checks, exceptions=policy.uses, warnings=policy.warnings
+    )
