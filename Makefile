@@ -31,12 +31,12 @@ unit: install
 	@$(PY) -m pytest -m "not engine" tests
 
 # Engine tests spend most of their time waiting (on the engine, Gitea, rollouts, Flux), so
-# they run in TEST_WORKERS processes, one test file per process at a time; the disruptive
+# they run in TEST_WORKERS processes; the disruptive
 # ones (they stop or restart a shared service) run alone afterwards.
 TEST_WORKERS ?= 3
 
 test: services cluster
-	@$(PY) -m pytest -m "not disruptive" -n $(TEST_WORKERS) --dist loadfile --durations=25 tests
+	@$(PY) -m pytest -m "not disruptive" -n $(TEST_WORKERS) --dist load --durations=25 tests
 	@$(PY) -m pytest -m disruptive tests
 
 demo: services cluster
