@@ -4,7 +4,8 @@ The app holds only a Dockerfile, Go code, a chart and what `slipway init --dagge
 (slipway.yaml, .trivyignore, dagger.json with slipway's toolchain, .slipway/). Then
 `dagger check -l` lists slipway's checks, `dagger check` runs them, a planted failure fails
 exactly its check with the line `slipway check` prints, and `dagger call slipway
-build-and-propose` opens the PR. Without an engine: skip locally, FAIL under CI=true.
+build-and-propose` opens the PR. The `check` job `--ci gitlab` adds to .gitlab-ci.yml runs
+under gitlab-ci-local (shell executor, as on a GitLab shell runner). Without an engine: skip locally, FAIL under CI=true.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from ci_apps import ci_tool
 
 from apps import EXAMPLES, git, registry_digest
 from conftest import ROOT, Forge, GitopsRepo
@@ -75,7 +77,7 @@ def toolchain_app(engine: EngineSettings, tmp_path_factory: pytest.TempPathFacto
         src = EXAMPLES / "web-api" / name
         (shutil.copytree if src.is_dir() else shutil.copy2)(src, app / name)
     registry = f"localhost:{engine.registry_port}/slipway-test-{uuid.uuid4().hex[:10]}"
-    proc = slipway(app, "init", "--dagger", "--module", str(ROOT), "--registry", registry)
+    proc = slipway(app, "init", "--dagger", "--ci", "gitlab", "--module", str(ROOT), "--registry", registry)
     assert proc.returncode == 0, proc.stderr
     assert json.loads((app / "dagger.json").read_text())["toolchains"] == [
         {"name": "slipway", "source": ".slipway/toolchain"}
@@ -186,3 +188,25 @@ def test_dagger_call_slipway_build_and_propose_from_the_app(
     assert out["image"].startswith(f"{repository.group(1)}:{rev}@sha256:")
     assert out["digest"] == registry_digest(repo_path, rev)
     assert out["pr_url"].startswith(f"{forge.url}/slipway/{gitops_repo.name}/pulls/")
+
+
+def test_gitlab_check_job_runs_dagger_check_under_gitlab_ci_local(
+    toolchain_app: Path, engine_settings: EngineSettings, tmp_path: Path
+) -> None:
+    """The `check` job of the app's .gitlab-ci.yml, run by gitlab-ci-local in the checkout."""
+    assert "dagger check" in (toolchain_app / ".gitlab-ci.yml").read_text()
+    tool = ci_tool(engine_settings, "gitlab-ci-local")
+    env = _env({"PATH": f"{engine_settings.cli_bin.parent}{os.pathsep}{os.environ.get('PATH', '')}"})
+    proc = subprocess.run(
+        [str(tool), "check", "--force-shell-executor", "--no-color",
+         # Outside the checkout, so gitlab-ci-local's state never becomes part of the checks' source.
+         "--state-dir", os.path.relpath(tmp_path / "gcl-state", toolchain_app),
+         "--home", str(tmp_path / "gcl-home"),
+         "--variable", "DAGGER_DIND_IMAGE=",
+         "--variable", f"SLIPWAY_TOOL_IMAGES={engine_settings.cache_dir / 'tool-images.json'}"],
+        cwd=toolchain_app, env=env, capture_output=True, text=True, check=False, timeout=1500,
+    )  # fmt: skip
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out[-6000:]
+    assert re.search(r"PASS\s+check", out), out[-3000:]
+    assert "build-and-propose" not in out, "only the named job runs"
