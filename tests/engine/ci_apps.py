@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -69,3 +70,53 @@ def pull_diff(forge: Forge, repo: GitopsRepo, url: str) -> str:
         resp = api.get(f"/repos/slipway/{repo.name}/pulls/{number}.diff")
         resp.raise_for_status()
         return resp.text
+
+
+RUNNER_IMAGE = "slipway/debian:bookworm"  # base-image.sh: act's ubuntu-latest
+
+
+@dataclass(frozen=True)
+class Act:
+    """A checkout with its generated workflows, and how act runs them here."""
+
+    tool: Path
+    app: Path
+    work: Path
+    secrets: dict[str, str]
+    variables: dict[str, str]
+    mounts: dict[Path, Path]  # host path -> path in the job container (read-only)
+
+    def run(self, event: str, *args: str) -> subprocess.CompletedProcess[str]:
+        """`act <event> ...` in the checkout; its log as it prints it."""
+        options = " ".join(f"-v {src}:{dst}:ro" for src, dst in self.mounts.items())
+        argv = [str(self.tool), event, *args, "-P", f"ubuntu-latest={RUNNER_IMAGE}", "--pull=false",
+                "--action-cache-path", str(self.work / "act-cache"), "--no-cache-server",
+                "--container-options", options]  # fmt: skip
+        for name in self.secrets:
+            argv += ["-s", name]  # the value comes from act's environment
+        for key, value in self.variables.items():
+            argv += ["--var", f"{key}={value}"]
+        # What points the runner's `dagger` at this engine (a self-hosted runner's environment).
+        for key, value in EngineSettings.from_env().client_env().items():
+            if key != "_EXPERIMENTAL_DAGGER_CLI_BIN":
+                argv += ["--env", f"{key}={value}"]
+        return subprocess.run(argv, cwd=self.app, env={**os.environ, **self.secrets}, capture_output=True,
+                              text=True, check=False, timeout=1500)  # fmt: skip
+
+
+def act_mounts(settings: EngineSettings, work: Path) -> tuple[Path, dict[Path, Path]]:
+    """A snapshot of the tool-image table in `work`, and what act's job container mounts read-only.
+
+    The module checkout (and, for a git worktree, the repository it belongs to) and the table at
+    their own paths; the `dagger` and `docker` CLIs where the runner's PATH finds them.
+    """
+    docker = shutil.which("docker")
+    assert docker, "act needs the docker CLI"
+    # A copy: the job container's bind mount pins the file it sees.
+    tool_images = work / "tool-images.json"
+    shutil.copy(settings.cache_dir / "tool-images.json", tool_images)
+    common = Path(git(ROOT, "rev-parse", "--path-format=absolute", "--git-common-dir"))
+    mounts = {ROOT: ROOT, common: common, tool_images: tool_images,
+              settings.cli_bin: Path("/usr/local/bin/dagger"),
+              Path(docker).resolve(): Path("/usr/local/bin/docker")}  # fmt: skip
+    return tool_images, mounts

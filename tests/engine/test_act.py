@@ -12,23 +12,17 @@ module is this checkout, mounted read-only at its own path. Secrets come from ac
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from ci_apps import ci_tool, init_ci_app, open_pulls, pull_diff
+from ci_apps import Act, act_mounts, ci_tool, init_ci_app, open_pulls, pull_diff
 
 from apps import git, registry_digest, registry_tags
-from conftest import ROOT, Forge, GitopsRepo
+from conftest import Forge, GitopsRepo
 from slipway.engine.settings import EngineSettings
 
 pytestmark = [pytest.mark.engine, pytest.mark.timeout(1800)]
-
-RUNNER_IMAGE = "slipway/debian:bookworm"  # base-image.sh
 
 
 @pytest.fixture(scope="session")
@@ -36,52 +30,12 @@ def act(engine_settings: EngineSettings) -> Path:
     return ci_tool(engine_settings, "act")
 
 
-@dataclass(frozen=True)
-class Act:
-    """A checkout with its generated workflows, and how act runs them here."""
-
-    tool: Path
-    app: Path
-    work: Path
-    secrets: dict[str, str]
-    variables: dict[str, str]
-    mounts: dict[Path, Path]  # host path -> path in the job container (read-only)
-
-    def run(self, event: str, *args: str) -> subprocess.CompletedProcess[str]:
-        """`act <event> ...` in the checkout; its log as it prints it."""
-        options = " ".join(f"-v {src}:{dst}:ro" for src, dst in self.mounts.items())
-        argv = [str(self.tool), event, *args, "-P", f"ubuntu-latest={RUNNER_IMAGE}", "--pull=false",
-                "--action-cache-path", str(self.work / "act-cache"), "--no-cache-server",
-                "--container-options", options]  # fmt: skip
-        for name in self.secrets:
-            argv += ["-s", name]  # the value comes from act's environment
-        for key, value in self.variables.items():
-            argv += ["--var", f"{key}={value}"]
-        # What points the runner's `dagger` at this engine (a self-hosted runner's environment).
-        for key, value in EngineSettings.from_env().client_env().items():
-            if key != "_EXPERIMENTAL_DAGGER_CLI_BIN":
-                argv += ["--env", f"{key}={value}"]
-        return subprocess.run(argv, cwd=self.app, env={**os.environ, **self.secrets}, capture_output=True,
-                              text=True, check=False, timeout=1500)  # fmt: skip
-
-
 def make_act(
     tool: Path, settings: EngineSettings, forge: Forge, repo: GitopsRepo, tmp_path: Path
 ) -> tuple[Act, str]:
     """The checkout with the workflows `slipway init --ci github` writes, and act's inputs."""
     app, repo_path = init_ci_app(tmp_path, "github", settings, forge)
-    docker = shutil.which("docker")
-    assert docker, "act needs the docker CLI"
-    # A snapshot of the tool-image table: the job container's bind mount pins the file it sees.
-    tool_images = tmp_path / "tool-images.json"
-    shutil.copy(settings.cache_dir / "tool-images.json", tool_images)
-    json.loads(tool_images.read_text())
-    # The module checkout (and, for a git worktree, the repository it belongs to) and the
-    # tool-image table at their own paths; the two CLIs where the runner's PATH finds them.
-    common = Path(git(ROOT, "rev-parse", "--path-format=absolute", "--git-common-dir"))
-    mounts = {ROOT: ROOT, common: common, tool_images: tool_images,
-              settings.cli_bin: Path("/usr/local/bin/dagger"),
-              Path(docker).resolve(): Path("/usr/local/bin/docker")}  # fmt: skip
+    tool_images, mounts = act_mounts(settings, tmp_path)
     secrets = {"GITOPS_TOKEN": forge.token, "REGISTRY_PASSWORD": f"unused-{uuid.uuid4().hex}"}
     variables = {
         "GITOPS_REPO": repo.url,

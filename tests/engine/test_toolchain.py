@@ -4,8 +4,10 @@ The app holds only a Dockerfile, Go code, a chart and what `slipway init --dagge
 (slipway.yaml, .trivyignore, dagger.json with slipway's toolchain, .slipway/). Then
 `dagger check -l` lists slipway's checks, `dagger check` runs them, a planted failure fails
 exactly its check with the line `slipway check` prints, and `dagger call slipway
-build-and-propose` opens the PR. The `check` job `--ci gitlab` adds to .gitlab-ci.yml runs
-under gitlab-ci-local (shell executor, as on a GitLab shell runner). Without an engine: skip locally, FAIL under CI=true.
+build-and-propose` opens the PR. The check job `--ci all` adds to .gitlab-ci.yml runs under
+gitlab-ci-local (shell executor, as on a GitLab shell runner) and the check workflow under act
+(the job container sees the machine-local `.slipway/` toolchain link, as a self-hosted runner's
+checkout would: act is told not to drop git-ignored files). Without an engine: skip locally, FAIL under CI=true.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from ci_apps import ci_tool
+from ci_apps import Act, act_mounts, ci_tool
 
 from apps import EXAMPLES, git, registry_digest
 from conftest import ROOT, Forge, GitopsRepo
@@ -77,7 +79,7 @@ def toolchain_app(engine: EngineSettings, tmp_path_factory: pytest.TempPathFacto
         src = EXAMPLES / "web-api" / name
         (shutil.copytree if src.is_dir() else shutil.copy2)(src, app / name)
     registry = f"localhost:{engine.registry_port}/slipway-test-{uuid.uuid4().hex[:10]}"
-    proc = slipway(app, "init", "--dagger", "--ci", "gitlab", "--module", str(ROOT), "--registry", registry)
+    proc = slipway(app, "init", "--dagger", "--ci", "all", "--module", str(ROOT), "--registry", registry)
     assert proc.returncode == 0, proc.stderr
     assert json.loads((app / "dagger.json").read_text())["toolchains"] == [
         {"name": "slipway", "source": ".slipway/toolchain"}
@@ -210,3 +212,17 @@ def test_gitlab_check_job_runs_dagger_check_under_gitlab_ci_local(
     assert proc.returncode == 0, out[-6000:]
     assert re.search(r"PASS\s+check", out), out[-3000:]
     assert "build-and-propose" not in out, "only the named job runs"
+
+
+def test_github_check_workflow_runs_dagger_check_under_act(
+    toolchain_app: Path, engine_settings: EngineSettings, tmp_path: Path
+) -> None:
+    """The app's .github/workflows/check.yaml on a push, run by act in a local job container."""
+    tool_images, mounts = act_mounts(engine_settings, tmp_path)
+    runner = Act(ci_tool(engine_settings, "act"), toolchain_app, tmp_path, {},
+                 {"SLIPWAY_TOOL_IMAGES": str(tool_images)}, mounts)  # fmt: skip
+    proc = runner.run("push", "-W", ".github/workflows/check.yaml", "--use-gitignore=false")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out[-6000:]
+    assert "[check/check] 🏁  Job succeeded" in out, out[-3000:]
+    assert "build-and-propose" not in out, "only the check workflow runs"
