@@ -1,0 +1,56 @@
+"""Record a cold set-up: every provisioning step's time, from the log of a wiped `.ci/run`.
+
+A cold run cannot be repeated cheaply (it starts from nothing: no caches, images or services),
+so this reads the log such a run printed and writes `bench/results/setup.json`:
+
+- `steps_s`: each `step` of the provisioning scripts (`==> NAME ... ok (Ns)`), in order;
+- `provision_s`: their sum; `parts_s`: the steps grouped by the script prefix before the first `-`;
+- `tests_s`: the suite's wall time(s) as pytest reported them;
+- `ci_run_s`: the whole run, from the `total=Ns` line the caller appended (see docs/engine.md).
+
+Usage: `python bench/setup_record.py /tmp/cold-ci.log`.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from common import write_result
+
+_STEP = re.compile(r"^==> (\S+) \.\.\. ok \((\d+)s\)", re.MULTILINE)
+_PYTEST = re.compile(r"^=+ .*?(\d+) passed.* in ([\d.]+)s", re.MULTILINE)
+_TOTAL = re.compile(r"\btotal=(\d+)s")
+
+
+def record(text: str) -> dict[str, Any]:
+    """The set-up figures a cold run's log holds."""
+    steps = [(name, int(seconds)) for name, seconds in _STEP.findall(text)]
+    parts: dict[str, int] = {}
+    for name, seconds in steps:
+        part = name.split("-", 1)[0]
+        parts[part] = parts.get(part, 0) + seconds
+    total = _TOTAL.search(text)
+    return {
+        "steps_s": dict(steps),
+        "parts_s": parts,
+        "provision_s": sum(seconds for _, seconds in steps),
+        "tests_s": [float(seconds) for _, seconds in _PYTEST.findall(text)],
+        "ci_run_s": int(total.group(1)) if total else None,
+        "goals": {"ci_run_s": 90 * 60, "ci_run_target_s": 75 * 60},
+    }
+
+
+def main(log: Path) -> None:
+    data = record(log.read_text(errors="replace"))
+    if not data["steps_s"]:
+        raise SystemExit(f"setup_record: no provisioning steps in {log} (was it a cold run's log?)")
+    write_result("setup", data)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        raise SystemExit("usage: setup_record.py LOG")
+    main(Path(sys.argv[1]))
