@@ -42,6 +42,8 @@ class StepRecord:
     duration_s: float = 0.0
     evidence: Any = None
     error: SlipwayError | None = None
+    # What the step raised, before an unexpected exception became `error`.
+    raised: Exception | None = None
 
     @property
     def message(self) -> str:
@@ -136,9 +138,9 @@ async def run_graph(
                 outputs[step.name] = rec.evidence = await step.run(outputs)
                 rec.status = "passed"
             except SlipwayError as exc:
-                rec.status, rec.error = "failed", exc
+                rec.status, rec.error, rec.raised = "failed", exc, exc
             except Exception as exc:
-                rec.status = "failed"
+                rec.status, rec.raised = "failed", exc
                 rec.error = StageError(
                     step.name, f"unexpected error: {exc!r}", details=traceback.format_exc()
                 )
