@@ -253,7 +253,7 @@ class AppTarget:
         evidence: str = "",
     ) -> Any:
         """The PromoteRequest writing `image` into this target's environment, with its rules."""
-        from slipway.gitops.promote import PromoteRequest
+        from slipway.promotion import PromoteRequest
 
         return PromoteRequest(
             app=self.app, env=self.env, protected=self.protected, image=image, remote=remote,
@@ -307,7 +307,7 @@ def git_remote(gitops: GitopsOptions, tools: dict[str, str]) -> Any:
 
 def check_promote_input(target: AppTarget, image: str, from_env: str, direct_push: bool) -> None:
     """Everything about a promotion that can be refused before connecting to anything."""
-    from slipway.gitops.promote import check_promotion
+    from slipway.promotion import check_promotion
 
     if bool(image) == bool(from_env):
         raise ConfigError("promote: pass exactly one of --image REF or --from ENV")
@@ -335,7 +335,7 @@ async def promote_env(
     """Promote `image`, or the image `from_env` runs, into `target.env` (on an open connection)."""
     from dataclasses import replace
 
-    from slipway.gitops.promote import check_promotion, current_image, promote
+    from slipway.promotion import check_promotion, current_image, promote
 
     check_promote_input(target, image, from_env, direct_push)
     if from_env:

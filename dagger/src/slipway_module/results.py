@@ -11,8 +11,8 @@ from dagger import Doc, field, function, object_type
 if TYPE_CHECKING:
     from slipway.flows.plan import EnvPlan
     from slipway.gitops.forges.base import PullRequest
-    from slipway.gitops.promote import PromoteResult
     from slipway.gitops.rollback import RollbackResult
+    from slipway.promotion import PromoteResult
     from slipway.refs import ImageRef
     from slipway.runner import GraphResult
 

@@ -1,0 +1,63 @@
+"""find-pr: the open pull request of the release branch, and the file as that branch has it.
+
+Asking the forge first also proves the token before anything is pushed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from slipway.gitops.forges import Forge, PullRequest, RepoRef
+from slipway.gitops.repo import GitRemote, git_output
+
+if TYPE_CHECKING:
+    import dagger
+
+__all__ = ["FindPrInput", "FoundPr", "branch_file", "find_pr"]
+
+_BRANCH_EXISTS = "\x1eslipway-branch-exists"
+_SHOW_BRANCH_FILE = """
+if git ls-remote --exit-code --heads origin "refs/heads/$SLIPWAY_BRANCH" >/dev/null; then
+  git fetch --quiet origin "+refs/heads/$SLIPWAY_BRANCH:refs/remotes/origin/$SLIPWAY_BRANCH"
+  git show "refs/remotes/origin/$SLIPWAY_BRANCH:$SLIPWAY_PATH" 2>/dev/null || true
+  printf '%s' "$SLIPWAY_MARK"
+fi
+"""
+
+
+@dataclass(frozen=True)
+class FindPrInput:
+    """The forge and repository, the base branch, and how to read a branch's file."""
+
+    forge: Forge
+    repo: RepoRef
+    base: str
+    read_branch: Callable[[str], Awaitable[str | None]]
+
+
+@dataclass(frozen=True)
+class FoundPr:
+    """The open pull request (None: none yet) and the branch's file (None: no such branch)."""
+
+    forge: Forge
+    repo: RepoRef
+    pull_request: PullRequest | None
+    proposed: str | None
+
+
+async def branch_file(remote: GitRemote, repo: dagger.Directory, path: str, branch: str) -> str | None:
+    """The file at `path` as the remote's `branch` has it, or None when the branch does not exist."""
+    out = await git_output(
+        remote, repo, _SHOW_BRANCH_FILE, f"read {branch}",
+        env={"SLIPWAY_BRANCH": branch, "SLIPWAY_PATH": path, "SLIPWAY_MARK": _BRANCH_EXISTS},
+    )  # fmt: skip
+    return out.removesuffix(_BRANCH_EXISTS) if out.endswith(_BRANCH_EXISTS) else None
+
+
+async def find_pr(inp: FindPrInput, branch: str) -> FoundPr:
+    """What `branch` already proposes: its open pull request into the base, and its file."""
+    pr = await inp.forge.find_open(inp.repo, branch, inp.base)
+    proposed = await inp.read_branch(branch)
+    return FoundPr(inp.forge, inp.repo, pr, proposed)
