@@ -1,25 +1,27 @@
 """build-and-propose: the build graph, then the promotion pull request for the first environment.
 
 The pull request carries the evidence: scan, validation, tests and the rendered-manifest diff.
+The promotion runs as its own steps (`promotion/`) beside the diff, on the clone they share.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from slipway.flows.build import BuildRequest, build_steps
 from slipway.flows.plan import EnvPlan, env_plan
-from slipway.gitops.promote import PromoteResult, promote
-from slipway.gitops.repo import GitRemote, clone
+from slipway.gitops.repo import GitRemote
 from slipway.host import app_target
+from slipway.promotion import PromoteResult, promotion_steps
+from slipway.promotion.graph import first_failure, promote_result
 from slipway.refs import ImageRef
 from slipway.runner import GraphResult, Step, run_graph
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from slipway.runner import StepRecord
+    from slipway.runner import Outputs, StepRecord
     from slipway.stages.validate import ValidateResult
 
 __all__ = ["GitopsTarget", "ProposeResult", "build_and_propose", "evidence_markdown", "exception_lines"]
@@ -99,22 +101,23 @@ async def build_and_propose(
     cfg = req.config
     env = cfg.environments[0]
 
-    async def run_diff(_: Any) -> EnvPlan:
-        return await env_plan(req, await clone(target.remote), env.name, image)
+    request = app_target(cfg, "", env.name).promote_request(
+        image, target.remote, target.forge_token, target.forge_kind, source=req.revision
+    )
 
-    async def run_propose(out: Any) -> PromoteResult:
-        request = app_target(cfg, "", env.name).promote_request(
-            image, target.remote, target.forge_token, target.forge_kind, source=req.revision,
-            evidence=evidence_markdown(graph, out["diff"].manifests_diff),
-        )  # fmt: skip
-        return await promote(request)
+    async def run_diff(out: Outputs) -> EnvPlan:
+        return await env_plan(req, out["clone"].repo, env.name, image)
 
-    # The promotion's own steps, on the same runner, so progress shows them like the stages.
-    steps = [Step("diff", run_diff), Step("propose", run_propose, needs=("diff",))]
+    def evidence(out: Outputs) -> str:
+        return evidence_markdown(graph, out["diff"].manifests_diff)
+
+    # The diff is declared right after the clone: when it fails too, its error is the one raised.
+    clone_step, *promotion = promotion_steps(request, push_after=("diff",), evidence=evidence)
+    steps = [clone_step, Step("diff", run_diff, needs=(clone_step.name,)), *promotion]
     proposal = await run_graph(steps, on_change)
-    if not proposal.ok:
-        failed = proposal.failures[0].error
-        assert failed is not None
-        raise failed
-    promotion: PromoteResult = proposal.steps["propose"].evidence
-    return ProposeResult(graph, promotion)
+    failed = first_failure(proposal)
+    if failed is not None:
+        assert failed.error is not None
+        raise failed.error
+    outputs = {name: rec.evidence for name, rec in proposal.steps.items()}
+    return ProposeResult(graph, promote_result(request, outputs))
