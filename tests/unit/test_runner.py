@@ -54,12 +54,25 @@ async def test_failure_skips_dependents_but_not_independent_steps() -> None:
 
 
 async def test_unexpected_exception_is_recorded_as_failure() -> None:
+    kaput = RuntimeError("kaput")
+
     async def boom(outputs: dict) -> None:
-        raise RuntimeError("kaput")
+        raise kaput
 
     result = await run_graph([Step("x", boom)])
     assert result.steps["x"].status == "failed"
     assert "unexpected error: RuntimeError('kaput')" in result.steps["x"].message
+    assert result.steps["x"].raised is kaput, "what the step raised is kept for callers that re-raise it"
+
+
+async def test_a_slipway_error_is_both_the_error_and_what_was_raised() -> None:
+    refused = ConfigError("x: refused")
+
+    async def refuse(outputs: dict) -> None:
+        raise refused
+
+    result = await run_graph([Step("x", refuse)])
+    assert result.steps["x"].error is refused and result.steps["x"].raised is refused
 
 
 async def test_critical_path_is_longest_chain() -> None:
