@@ -11,9 +11,9 @@ import pytest
 from conftest import Forge, GitopsRepo, app_source, seed_repo
 from slipway.engine.settings import EngineSettings
 from slipway.errors import ConfigError, StageError
-from slipway.gitops.promote import release_branch
 from slipway.gitops.values_edit import read_value
 from slipway.host import GitopsOptions, PromoteOptions, run_history, run_promote, run_rollback
+from slipway.promotion import release_branch
 from slipway.refs import parse_ref
 
 pytestmark = pytest.mark.engine

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from slipway.errors import ConfigError
-from slipway.gitops.promote import check_promotion, image_changes, release_branch
+from slipway.gitops.locators import image_changes
 from slipway.gitops.rollback import check_revertible, rollback_branch
 from slipway.gitops.trailers import Commit, parse_log
 from slipway.identity import check_branch
+from slipway.promotion import check_promotion, release_branch
 from slipway.refs import parse_ref
 
 REPO = "localhost:5000/acme/web"
