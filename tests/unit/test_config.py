@@ -4,6 +4,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from config_text import CONFIG_HEAD
 
 from slipway.config import load_config, parse_config
 from slipway.errors import ConfigError
@@ -25,17 +26,7 @@ def _write(tmp_path: Path, text: str) -> Path:
     return tmp_path
 
 
-GOOD = """\
-app: demo
-image:
-  repository: localhost:5000/demo
-toolchain: go
-deploy:
-  kind: helm
-  path: chart
-environments:
-  - name: dev
-"""
+GOOD = CONFIG_HEAD + "  - name: dev\n"
 
 
 def test_defaults_fill_optional_sections(tmp_path: Path) -> None:

@@ -5,20 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from config_text import CONFIG_HEAD
 
 from slipway.config import AppConfig, ClusterConfig, parse_config
 from slipway.errors import ConfigError
 
-HEAD = """\
-app: demo
-image:
-  repository: localhost:5000/demo
-toolchain: go
-deploy:
-  kind: helm
-  path: chart
-environments:
-"""
+HEAD = CONFIG_HEAD
 
 
 def _parse(envs: str) -> AppConfig:

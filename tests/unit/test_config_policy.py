@@ -5,24 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from config_text import CONFIG_HEAD
 
 from slipway.config import AppConfig, PolicyException, load_config
 from slipway.errors import ConfigError
 from slipway.policy_rules import RULE_IDS
 
-BASE = """\
-app: demo
-image:
-  repository: localhost:5000/demo
-toolchain: go
-deploy:
-  kind: helm
-  path: chart
-environments:
-  - name: dev
-  - name: prod
-    protected: true
-"""
+BASE = CONFIG_HEAD + "  - name: dev\n  - name: prod\n    protected: true\n"
 
 
 def _load(tmp_path: Path, policy: str) -> AppConfig:
