@@ -4,7 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install engine services cluster test unit lint demo bench clean
+.PHONY: install host tools gitea-build cluster-build engine services cluster test unit lint demo \
+	bench clean
+
+# The builds that need no running service (tools, Gitea, the cluster's binaries) run beside the
+# engine's: a single Go build leaves a core idle while it downloads and links.
+MAKEFLAGS += --jobs=4
 
 install: $(STAMP)
 
@@ -15,16 +20,27 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 	@echo "==> installed slipway into $(VENV)"
 
-engine: install
+host: install
+	@bash src/slipway/provision/host-packages.sh
+
+tools: host
+	@bash src/slipway/provision/tool-binaries.sh
+
+gitea-build: host
+	@bash src/slipway/provision/gitea.sh build
+
+cluster-build: host
+	@bash src/slipway/provision/cluster.sh build
+
+engine: host
 	@$(VENV)/bin/slipway engine up
 
-services: engine
-	@bash src/slipway/provision/gitea.sh build
+services: engine gitea-build
 	@bash src/slipway/provision/gitea.sh up
 
 # The local Kubernetes API (etcd, kube-apiserver, controller-manager, scheduler, kwok) and Flux,
 # on 127.0.0.1; after the engine, whose registry gets the kubectl tool image.
-cluster: engine
+cluster: engine cluster-build
 	@$(VENV)/bin/slipway cluster up
 
 unit: install
@@ -35,14 +51,14 @@ unit: install
 # ones (they stop or restart a shared service) run alone afterwards.
 TEST_WORKERS ?= 3
 
-test: services cluster
+test: services cluster tools
 	@$(PY) -m pytest -m "not disruptive" -n $(TEST_WORKERS) --dist load --durations=25 tests
 	@$(PY) -m pytest -m disruptive tests
 
-demo: services cluster
+demo: services cluster tools
 	@bash demo/run.sh
 
-bench: services cluster
+bench: services cluster tools
 	@cd bench && ../$(PY) startup_bench.py
 	@cd bench && ../$(PY) build_bench.py
 	@cd bench && ../$(PY) promote_bench.py

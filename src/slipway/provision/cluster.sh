@@ -272,7 +272,7 @@ cmd_status() {
 }
 
 case "${1:-}" in
-  build) cluster_build ;;
+  build) serialize cluster "$@"; cluster_build ;;
   up) serialize cluster "$@"; cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;

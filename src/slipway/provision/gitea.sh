@@ -308,7 +308,7 @@ cmd_status() {
 }
 
 case "${1:-}" in
-  build) cmd_build ;;
+  build) serialize gitea "$@"; cmd_build ;;
   up) serialize gitea "$@"; cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;

@@ -26,20 +26,21 @@ export GOFLAGS="${GOFLAGS:-} -mod=mod"
 export GOTOOLCHAIN=local
 
 # step NAME CMD...: run CMD with its output in $SLIPWAY_LOGS/NAME.log, print the duration,
-# and stop everything with one line naming the step and the log when it fails.
+# and stop everything with one line naming the step and the log when it fails. Start and end
+# are whole lines of their own: `make -j` runs several provisioning scripts side by side.
 step() {
   local name="$1"; shift
   local log="$SLIPWAY_LOGS/$name.log"
   local start=$SECONDS
-  printf '==> %s ... ' "$name"
+  printf '==> %s ...\n' "$name"
   install -m 600 /dev/null "$log"
   # In the background, so `set -e` holds inside "$@" (an `if` condition would switch it off).
   ( "$@" ) >"$log" 2>&1 &
   if wait $!; then
-    printf 'ok (%ss)\n' "$((SECONDS - start))"
+    printf '==> %s ... ok (%ss)\n' "$name" "$((SECONDS - start))"
   else
     local rc=$?
-    printf 'FAILED (%ss)\n' "$((SECONDS - start))"
+    printf '==> %s ... FAILED (%ss)\n' "$name" "$((SECONDS - start))"
     echo "slipway engine: step '$name' failed (exit $rc); read $log" >&2
     tail -n 15 "$log" | sed 's/^/    /' >&2
     exit 1

@@ -18,6 +18,7 @@
 #
 # Cached: each part has a stamp of its inputs; a second run prints one "cached" line and exits.
 source "$(dirname "$0")/lib.sh"
+serialize tools "$@" # `make -j` builds the tools beside the engine, whose `up` also runs this
 
 HELM_VERSION="${HELM_VERSION:-v3.22.0}"
 KUSTOMIZE_VERSION="${KUSTOMIZE_VERSION:-v5.8.2}"       # v5.8.3 needs k8s.io/kube-openapi v0.0.0-20261001230523-97fa35140926: proxy 403
