@@ -8,7 +8,9 @@ import typer
 
 from slipway.cli.console import abort
 
-cluster_app = typer.Typer(help="Provision and manage the local Kubernetes control plane and Flux.")
+cluster_app = typer.Typer(
+    help="Provision and manage the local Kubernetes control plane and Flux.", rich_markup_mode=None
+)
 
 
 def _run(*args: str) -> None:

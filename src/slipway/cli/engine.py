@@ -9,7 +9,9 @@ import typer
 
 from slipway.cli.console import abort
 
-engine_app = typer.Typer(help="Provision and manage the local air-gapped Dagger engine.")
+engine_app = typer.Typer(
+    help="Provision and manage the local air-gapped Dagger engine.", rich_markup_mode=None
+)
 
 _SCRIPT = Path(__file__).resolve().parent.parent / "provision" / "engine.sh"
 

@@ -9,7 +9,9 @@ import typer
 from slipway.cli.console import result
 
 policy_app = typer.Typer(
-    help="List the built-in policy rules by the ids exceptions name.", no_args_is_help=True
+    help="List the built-in policy rules by the ids exceptions name.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 

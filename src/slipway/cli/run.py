@@ -26,7 +26,9 @@ KUBECONFIG_OPT = typer.Option(
     help="Kubeconfig as env:NAME or file:PATH (default: each env's cluster.kubeconfig).",
 )
 
-run_app = typer.Typer(help="Run a pipeline function on the engine.", no_args_is_help=True)
+run_app = typer.Typer(
+    help="Run a pipeline function on the engine.", no_args_is_help=True, rich_markup_mode=None
+)
 
 
 def progress(*, as_json: bool) -> Callable[[StepRecord], None] | None:
