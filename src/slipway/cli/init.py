@@ -43,14 +43,15 @@ def init(
     written = init_app(path, ci, registry=registry, module=module, force=force, dagger=dagger, layout=layout)
     for file in written:
         result(f"wrote {file}")
-    if path / "slipway.yaml" in written:
-        for line in layout.found:
-            info(f"found: {line}")
-        for line in [*layout.todo, *(_PLACEHOLDER if registry == DEFAULT_REGISTRY else ()), _GITOPS]:
-            info(f"to do: {line}")
     if dagger:
         from slipway.init_dagger import init_dagger
 
         for done in init_dagger(path, module):
             result(done)
+    if path / "slipway.yaml" in written:  # after the Dagger steps: a failure there ends on its one line
+        for line in layout.found:
+            info(f"found: {line}")
+        for line in [*layout.todo, *(_PLACEHOLDER if registry == DEFAULT_REGISTRY else ()), _GITOPS]:
+            info(f"to do: {line}")
+    if dagger:
         info("next: `dagger check -l` lists slipway's checks, `dagger check` runs them")
