@@ -133,5 +133,6 @@ def test_init_detects_the_layout_and_plan_passes_first_try(
     for p in planned:
         assert p["values_path"] == f"apps/{app.name}/overlays/{p['env']}/values.yaml"
         assert any(line.startswith("+  tag:") and tag in line for line in p["values_diff"].splitlines())
-        assert "kind: Deployment" in p["manifests_diff"] and tag in p["manifests_diff"], p["manifests_diff"]
+        added = [line for line in p["manifests_diff"].splitlines() if line.startswith("+ ")]
+        assert any(f"image: {image}" in line.replace('"', "") for line in added), p["manifests_diff"]
     assert registry_tags(f"{owner}/{app.name}") == [], "plan must not push an image"
