@@ -15,7 +15,7 @@ from pathlib import Path
 from slipway.errors import ConfigError
 from slipway.identity import check_env
 
-__all__ = ["KUSTOMIZATIONS", "Layout", "detect_layout", "environment_order"]
+__all__ = ["Layout", "detect_layout", "environment_order"]
 
 # Where charts live, most conventional first; `*` is one directory level.
 CHART_DIRS = ("chart", "charts/*", "deploy/helm", "deploy/helm/*", "deploy/chart", "deploy/charts/*",
@@ -71,9 +71,15 @@ def _rel(app_dir: Path, path: Path) -> str:
     return path.relative_to(app_dir).as_posix()
 
 
+def _visible(path: Path) -> bool:
+    """Not a hidden directory (`.devcontainer/`, `.slipway/`): those hold no app's deployment."""
+    return not path.name.startswith(".")
+
+
 def _dirs(app_dir: Path, pattern: str) -> list[Path]:
-    found = [app_dir] if pattern == "." else sorted(p for p in app_dir.glob(pattern) if p.is_dir())
-    return [p for p in found if not p.is_symlink()]
+    if pattern == ".":
+        return [app_dir]
+    return sorted(p for p in app_dir.glob(pattern) if p.is_dir() and not p.is_symlink() and _visible(p))
 
 
 def _toolchain(app_dir: Path, found: list[str]) -> str:
@@ -93,7 +99,7 @@ def _toolchain(app_dir: Path, found: list[str]) -> str:
 def _dockerfile(app_dir: Path, found: list[str], todo: list[str]) -> str:
     candidates = [app_dir / "Dockerfile"] if (app_dir / "Dockerfile").is_file() else []
     candidates += sorted(p for p in app_dir.glob("Dockerfile.*") if p.is_file())
-    candidates += sorted(p for p in app_dir.glob("*/Dockerfile") if p.is_file())
+    candidates += sorted(p for p in app_dir.glob("*/Dockerfile") if p.is_file() and _visible(p.parent))
     if not candidates:
         todo.append(
             "build.dockerfile: no Dockerfile found; add one at the root (slipway.yaml names Dockerfile)"

@@ -164,7 +164,11 @@ def test_toolchain_both_picks_go_and_none_is_refused(tmp_path: Path) -> None:
 
 
 def test_the_root_dockerfile_wins(tmp_path: Path) -> None:
-    app = _tree(tmp_path / "j", "go.mod", "docker/Dockerfile", "Dockerfile.release")
+    app = _tree(tmp_path / "j", "go.mod", ".devcontainer/Dockerfile")
+    assert detect_layout(app, "j").dockerfile == "Dockerfile", "no Dockerfile: the name slipway.yaml expects"
+    _tree(app, "docker/Dockerfile")
+    assert detect_layout(app, "j").dockerfile == "docker/Dockerfile"
+    _tree(app, "Dockerfile.release")
     assert detect_layout(app, "j").dockerfile == "Dockerfile.release"
     (app / "Dockerfile").write_text("")
     layout = detect_layout(app, "j")
