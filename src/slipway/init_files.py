@@ -13,10 +13,22 @@ from pathlib import Path
 
 from slipway.engine.settings import sdk_version
 from slipway.errors import ConfigError
+from slipway.gitops.yaml_scalar import render_scalar
+from slipway.init_detect import Layout, detect_layout
 
-__all__ = ["CHECK_FILES", "CHECK_FRAGMENTS", "CI_FILES", "DEFAULT_MODULE", "init_app"]
+__all__ = [
+    "CHECK_FILES",
+    "CHECK_FRAGMENTS",
+    "CI_FILES",
+    "DEFAULT_MODULE",
+    "DEFAULT_REGISTRY",
+    "app_layout",
+    "deploy_yaml",
+    "init_app",
+]
 
 DEFAULT_MODULE = "github.com/slipway-dev/slipway@v0.1.0"
+DEFAULT_REGISTRY = "ghcr.io/your-org"  # a placeholder: init says to replace it
 CI_FILES = {
     "github": {
         ".github/workflows/build.yaml": "github-build.yaml",
@@ -30,20 +42,35 @@ CHECK_FILES = {"github": {".github/workflows/check.yaml": "github-check.yaml"}}
 # ... or spliced into the system's one CI file: at its @@CHECKS@@ line, else at the end.
 CHECK_FRAGMENTS = {".gitlab-ci.yml": "gitlab-check.yml", "Jenkinsfile": "jenkins-check.groovy"}
 _CHECKS_MARK = "@@CHECKS@@"
-
-
-def _toolchain(app_dir: Path) -> str:
-    if (app_dir / "go.mod").is_file():
-        return "go"
-    if (app_dir / "package.json").is_file():
-        return "npm"
-    msg = f"init: {app_dir} has neither go.mod nor package.json (slipway supports Go and npm apps)"
-    raise ConfigError(msg)
+_PROTECTED = "    protected: true          # pinned images only, and always through a reviewed pull request"
 
 
 def _app_name(app_dir: Path) -> str:
     name = re.sub(r"[^a-z0-9-]+", "-", app_dir.resolve().name.lower()).strip("-")
-    return name[:63] or "app"
+    return name[:63].rstrip("-") or "app"
+
+
+def app_layout(app_dir: Path) -> Layout:
+    """What `slipway init` finds in `app_dir` (init_detect.py), for the app named after the directory."""
+    return detect_layout(app_dir, _app_name(app_dir))
+
+
+def deploy_yaml(layout: Layout) -> str:
+    """slipway.yaml's `deploy:` and `environments:` sections for `layout`."""
+    key = "values" if layout.kind == "helm" else "overlays"
+    lines = [
+        "deploy:",
+        f"  kind: {layout.kind:<20} # helm | kustomize",
+        f"  path: {render_scalar(layout.path)}",
+    ]
+    if layout.per_env:
+        lines.append(f"  {key}:")
+        lines += [f"    {render_scalar(env)}: {render_scalar(p)}" for env, p in layout.per_env.items()]
+    lines.append("environments:                # the first one is where build-and-propose promotes")
+    for env in layout.environments:
+        lines.append(f"  - name: {render_scalar(env)}")
+        lines.append(_PROTECTED if layout.protected(env) else "    protected: false")
+    return "\n".join(lines) + "\n"
 
 
 def _with_checks(text: str, fragment: str | None) -> str:
@@ -64,18 +91,18 @@ def init_app(
     module: str = DEFAULT_MODULE,
     force: bool = False,
     dagger: bool = False,
+    layout: Layout | None = None,
 ) -> list[Path]:
-    """Write slipway.yaml and the chosen CI files; refuse to overwrite unless `force`.
+    """Write slipway.yaml (for `layout`, by default what app_layout finds) and the chosen CI files.
 
-    With `dagger` (or any CI files asked for), an existing slipway.yaml is kept rather than refused.
+    Refuses to overwrite unless `force`; with `dagger` (or any CI files asked for), an existing
+    slipway.yaml is kept rather than refused.
     """
-    if not app_dir.is_dir():
-        raise ConfigError(f"init: directory {app_dir} does not exist")
     systems = list(CI_FILES) if ci == "all" else [ci] if ci else []
     unknown = [s for s in systems if s not in CI_FILES]
     if unknown:
         raise ConfigError(f"init: unknown --ci {unknown[0]!r} (use github, gitlab, jenkins or all)")
-    toolchain = _toolchain(app_dir)
+    layout = layout or app_layout(app_dir)
     app = _app_name(app_dir)
     files = {"slipway.yaml": "slipway.yaml"}
     if (app_dir / "slipway.yaml").exists() and (systems or dagger) and not force:
@@ -91,7 +118,9 @@ def init_app(
         )
     values = {
         "@@APP@@": app,
-        "@@TOOLCHAIN@@": toolchain,
+        "@@TOOLCHAIN@@": layout.toolchain,
+        "@@DOCKERFILE@@": render_scalar(layout.dockerfile),
+        "@@DEPLOY@@": deploy_yaml(layout),
         "@@REPOSITORY@@": f"{registry.rstrip('/')}/{app}",
         "@@MODULE@@": module,
         "@@DAGGER_VERSION@@": sdk_version(),
