@@ -49,6 +49,7 @@ bench: services cluster
 	@cd bench && ../$(PY) module_bench.py
 	@cd bench && ../$(PY) gitops_loop_bench.py
 	@cd bench && ../$(PY) deploy_bench.py
+	@cd bench && ../$(PY) peer_bench.py
 
 lint: install
 	@$(VENV)/bin/ruff check src tests dagger bench
