@@ -3,9 +3,7 @@ promotions of different apps to one repository. Needs the local Gitea (`make ser
 
 from __future__ import annotations
 
-import base64
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -14,45 +12,13 @@ import uuid
 from pathlib import Path
 
 import anyio
-import httpx
-from common import ROOT, write_result
+from common import ROOT, forge, forge_git, seed_gitops, write_result
 
 from slipway.engine.connection import engine_connection
 from slipway.host import GitopsOptions, PromoteOptions, run_promote
 
 CONCURRENT = 8
 REPO = "localhost:5000/slipway-examples/web-api"
-
-
-def _forge() -> tuple[str, str]:
-    cache = Path(os.environ.get("SLIPWAY_CACHE", Path.home() / ".cache" / "slipway"))
-    port = os.environ.get("SLIPWAY_GITEA_PORT", "3000")
-    return f"http://127.0.0.1:{port}", (cache / "gitea" / "token").read_text().strip()
-
-
-def _git(token: str, cwd: Path, *args: str) -> None:
-    header = base64.b64encode(f"slipway:{token}".encode()).decode()
-    subprocess.run(
-        ["git", "-c", f"http.extraHeader=Authorization: Basic {header}", "-c", "user.name=bench",
-         "-c", "user.email=bench@example.com", *args],
-        cwd=cwd, check=True, capture_output=True,
-    )  # fmt: skip
-
-
-def _seed(url: str, token: str, work: Path, apps: int) -> str:
-    name = f"bench-{uuid.uuid4().hex[:8]}"
-    resp = httpx.post(f"{url}/api/v1/user/repos", json={"name": name, "default_branch": "main"},
-                      headers={"Authorization": f"token {token}"}, timeout=30)  # fmt: skip
-    resp.raise_for_status()
-    src = work / name
-    shutil.copytree(ROOT / "examples" / "gitops", src)
-    for i in range(1, apps + 1):
-        shutil.copytree(src / "apps" / "web-api", src / "apps" / f"app-{i}")
-    _git(token, src, "init", "-q", "-b", "main")
-    _git(token, src, "add", "-A")
-    _git(token, src, "commit", "-qm", "seed")
-    _git(token, src, "push", "-q", f"{url}/slipway/{name}.git", "main")
-    return f"{url}/slipway/{name}.git"
 
 
 def _app_source(work: Path, app: str) -> Path:
@@ -67,20 +33,20 @@ def _app_source(work: Path, app: str) -> Path:
 def _raw_git(repo: str, token: str, work: Path, tag: str) -> float:
     start = time.perf_counter()
     dest = work / f"raw-{uuid.uuid4().hex[:6]}"
-    _git(token, work, "clone", "-q", repo, str(dest))
+    forge_git(token, work, "clone", "-q", repo, str(dest))
     values = dest / "apps/web-api/overlays/dev/values.yaml"
     subprocess.run(["sed", "-i", f's/^  tag: .*/  tag: "{tag}"/', str(values)], check=True)
-    _git(token, dest, "commit", "-qam", f"Promote web-api {tag} to dev")
-    _git(token, dest, "push", "-q", "origin", "main")
+    forge_git(token, dest, "commit", "-qam", f"Promote web-api {tag} to dev")
+    forge_git(token, dest, "push", "-q", "origin", "main")
     return time.perf_counter() - start
 
 
 async def main() -> None:
-    url, token = _forge()
+    url, token = forge()
     os.environ["SLIPWAY_BENCH_TOKEN"] = token
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        repo = _seed(url, token, work, CONCURRENT)
+        repo = seed_gitops(url, token, work, CONCURRENT)
         gitops = GitopsOptions(repo, token)
         web_api = _app_source(work, "web-api")
         sources = {i: _app_source(work, f"app-{i}") for i in range(1, CONCURRENT + 1)}
@@ -120,7 +86,7 @@ async def main() -> None:
             "concurrent_promotions": CONCURRENT,
             "landed": len(landed),
             "concurrent_wall_s": round(concurrent_s, 2),
-            "goal_ratio_vs_raw_git": 1.5,
+            "goals": {"ratio_vs_raw_git": 1.5},
         },
     )
     if len(landed) != CONCURRENT:

@@ -31,7 +31,7 @@ def main() -> None:
             "slipway_help_s": round(help_s, 4),
             "ratio": round(help_s / baseline, 2),
             "runs": RUNS,
-            "goal_ratio": 4.0,
+            "goals": {"ratio": 4.0},
         },
     )
 

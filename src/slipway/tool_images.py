@@ -87,6 +87,12 @@ def _docker_io_repository(ref: str) -> str:
     return name if "/" in name else f"library/{name}"
 
 
+def _names_registry(ref: str) -> bool:
+    """Whether `ref` names its registry host (else it is a Docker Hub name, like `golang:1.26`)."""
+    first, slash, _ = ref.partition("/")
+    return bool(slash) and ("." in first or ":" in first or first == "localhost")
+
+
 def local_image_repositories() -> list[str]:
     """Repositories the embedded registry must hold for the resolved table to work offline."""
     prefixes = ("localhost:", "127.0.0.1:")
@@ -94,6 +100,6 @@ def local_image_repositories() -> list[str]:
     for ref in ToolImages.resolve().images.values():
         if ref.startswith(prefixes):
             repos.add(ref.split("/", 1)[1].split("@", 1)[0].rsplit(":", 1)[0])
-        elif "." not in ref.split("/", 1)[0]:
+        elif not _names_registry(ref):
             repos.add(_docker_io_repository(ref))
     return sorted(repos)

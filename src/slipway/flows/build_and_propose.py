@@ -10,13 +10,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from slipway.flows.build import BuildRequest, build_steps
-from slipway.flows.plan import EnvPlan, env_plan
+from slipway.flows.plan import proposal_request, proposal_steps
 from slipway.gitops.repo import GitRemote
-from slipway.host import app_target
-from slipway.promotion import PromoteResult, promotion_steps
+from slipway.promotion import PromoteResult
 from slipway.promotion.graph import first_failure, promote_result
 from slipway.refs import ImageRef
-from slipway.runner import GraphResult, Step, run_graph
+from slipway.runner import GraphResult, run_graph
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -98,26 +97,16 @@ async def build_and_propose(
     if not graph.ok:
         return ProposeResult(graph)
     image: ImageRef = graph.steps["publish"].evidence
-    cfg = req.config
-    env = cfg.environments[0]
-
-    request = app_target(cfg, "", env.name).promote_request(
-        image, target.remote, target.forge_token, target.forge_kind, source=req.revision
-    )
-
-    async def run_diff(out: Outputs) -> EnvPlan:
-        return await env_plan(req, out["clone"].repo, env.name, image)
+    env = req.config.environments[0]
 
     def evidence(out: Outputs) -> str:
         return evidence_markdown(graph, out["diff"].manifests_diff)
 
-    # The diff is declared right after the clone: when it fails too, its error is the one raised.
-    clone_step, *promotion = promotion_steps(request, push_after=("diff",), evidence=evidence)
-    steps = [clone_step, Step("diff", run_diff, needs=(clone_step.name,)), *promotion]
+    steps = proposal_steps(req, target, env.name, image, evidence=evidence)
     proposal = await run_graph(steps, on_change)
     failed = first_failure(proposal)
     if failed is not None:
         assert failed.error is not None
         raise failed.error
     outputs = {name: rec.evidence for name, rec in proposal.steps.items()}
-    return ProposeResult(graph, promote_result(request, outputs))
+    return ProposeResult(graph, promote_result(proposal_request(req, target, env.name, image), outputs))

@@ -1,23 +1,27 @@
 """plan: the gates (nothing published) and, per environment, the values and manifest diffs.
 
-Nothing is pushed anywhere: not an image, not a branch.
+Each environment's diffs come from the promotion graph without its push and pull-request steps
+(clone, diff, locate, resolve, edit): nothing is pushed anywhere, not an image, not a branch.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from slipway.errors import ConfigError, StageError
+import anyio
+
+from slipway.errors import ConfigError, SlipwayError
 from slipway.flows.build import BuildRequest, build_steps, render_config
 from slipway.gitops.locators import locator_for
-from slipway.gitops.repo import clone
 from slipway.gitops.values_path import values_path
 from slipway.manifest_diff import rendered_diff
+from slipway.promotion import promotion_steps
+from slipway.promotion.graph import first_failure
+from slipway.promotion.steps.edit import values_diff
 from slipway.refs import ImageRef
-from slipway.runner import GraphResult, run_graph
+from slipway.runner import GraphResult, Step, run_graph
 from slipway.stages import dry_run, render
 from slipway.tool_images import ToolImages
 
@@ -27,13 +31,10 @@ if TYPE_CHECKING:
     import dagger
 
     from slipway.flows.build_and_propose import GitopsTarget
-    from slipway.runner import StepRecord
+    from slipway.promotion import PromoteRequest
+    from slipway.runner import Outputs, StepRecord
 
-__all__ = ["EnvPlan", "env_plan", "plan"]
-
-
-def _diff(old: str, new: str, a: str, b: str) -> str:
-    return "".join(difflib.unified_diff(old.splitlines(True), new.splitlines(True), a, b))
+__all__ = ["EnvPlan", "env_plan", "plan", "proposal_request", "proposal_steps"]
 
 
 async def _render_text(req: BuildRequest, env: str, image: ImageRef) -> str:
@@ -89,23 +90,87 @@ async def env_plan(req: BuildRequest, repo: dagger.Directory, env: str, new: Ima
         env=env,
         protected=cfg.environment(env).protected,
         values_path=path,
-        values_diff=_diff(old_text, new_text, f"a/{path}", f"b/{path}"),
+        values_diff=values_diff(path, old_text, new_text),
         manifests_diff=rendered_diff(old_manifests, new_manifests, f"{env}/{old_ref}", f"{env}/{new}"),
         server_checked=await _server_checked(req, env, new),
     )
 
 
+def proposal_request(req: BuildRequest, target: GitopsTarget, env: str, image: ImageRef) -> PromoteRequest:
+    """The promotion of the build's `image` to `env`, with the environment's rules from slipway.yaml."""
+    from slipway.host import app_target
+
+    target_env = app_target(req.config, "", env)
+    return target_env.promote_request(  # type: ignore[no-any-return]
+        image, target.remote, target.forge_token, target.forge_kind, source=req.revision
+    )
+
+
+def proposal_steps(
+    req: BuildRequest,
+    target: GitopsTarget,
+    env: str,
+    image: ImageRef,
+    *,
+    pushing: bool = True,
+    evidence: Callable[[Outputs], str] | None = None,
+) -> list[Step]:
+    """The promotion of `image` to `env` with the `diff` beside it, on the clone they share.
+
+    Without `pushing` it is plan's graph: clone, diff, locate, resolve, edit; nothing pushed or opened.
+    """
+    request = proposal_request(req, target, env, image)
+
+    async def run_diff(out: Outputs) -> EnvPlan:
+        return await env_plan(req, out["clone"].repo, env, image)
+
+    # The diff is declared right after the clone: when it fails too, its error is the one raised.
+    clone_step, *promotion = promotion_steps(
+        request, push_after=("diff",) if pushing else (), evidence=evidence, pushing=pushing
+    )
+    return [clone_step, Step("diff", run_diff, needs=(clone_step.name,)), *promotion]
+
+
 async def plan(
     req: BuildRequest, target: GitopsTarget, on_change: Callable[[StepRecord], None] | None = None
 ) -> tuple[GraphResult, ImageRef, list[EnvPlan]]:
-    """The gates (no publish), the reference that would be pushed and each environment's diffs."""
-    try:
-        repo = await clone(target.remote, stage="plan")
-    except StageError as exc:
-        raise ConfigError(str(exc)) from exc
-    graph = await run_graph(build_steps(req, with_publish=False), on_change)
+    """The gates (no publish), the reference that would be pushed and each environment's diffs.
+
+    Each environment's promotion runs up to its edit beside the gates; a GitOps repository that
+    cannot be cloned stops everything at once, as bad input.
+    """
     would_push = ImageRef(req.config.repository, req.tag or req.revision)
-    if not graph.ok:
-        return graph, would_push, []
-    plans = [await env_plan(req, repo, e.name, would_push) for e in req.config.environments]
-    return graph, would_push, plans
+    envs = [e.name for e in req.config.environments]
+    env_graphs = {env: proposal_steps(req, target, env, would_push, pushing=False) for env in envs}
+    gates = GraphResult()
+    planned: dict[str, GraphResult] = {}
+    unreachable: list[SlipwayError] = []
+
+    async with anyio.create_task_group() as tg:
+
+        async def run_gates() -> None:
+            nonlocal gates
+            gates = await run_graph(build_steps(req, with_publish=False), on_change)
+
+        async def run_env(env: str) -> None:
+            planned[env] = await run_graph(env_graphs[env])
+            cloned = planned[env].steps["clone"]
+            if cloned.status == "failed" and cloned.error is not None:
+                unreachable.append(cloned.error)
+                tg.cancel_scope.cancel()
+
+        tg.start_soon(run_gates)
+        for env in envs:
+            tg.start_soon(run_env, env)
+    if unreachable:
+        err = unreachable[0]
+        raise err if isinstance(err, ConfigError) else ConfigError(str(err))
+    if not gates.ok:
+        return gates, would_push, []
+    plans = []
+    for env in envs:
+        failed = first_failure(planned[env])
+        if failed is not None:
+            raise failed.raised or failed.error  # type: ignore[misc]
+        plans.append(planned[env].steps["diff"].evidence)
+    return gates, would_push, plans

@@ -2,6 +2,7 @@
 
     clone → locate → resolve → edit → push                                  (direct)
     clone → locate → resolve → edit → find-pr → push → open-pr → supersede  (pull request)
+    clone → locate → resolve → edit                                         (plan: nothing pushed)
 
 An edit that changes nothing (the image has already landed) leaves the later steps nothing to do.
 """
@@ -23,6 +24,7 @@ from slipway.promotion.steps.open_pr import OpenedPr, OpenPrInput, open_pr
 from slipway.promotion.steps.push import Pushed, PushInput, push
 from slipway.promotion.steps.resolve_image import ResolvedImage, ResolveInput, refuse, resolve_image
 from slipway.promotion.steps.supersede import Superseded, SupersedeInput, supersede
+from slipway.refs import ImageRef
 from slipway.runner import GraphResult, Step, StepRecord, run_graph
 
 if TYPE_CHECKING:
@@ -36,13 +38,16 @@ def promotion_steps(
     *,
     push_after: Sequence[str] = (),
     evidence: Callable[[Outputs], str] | None = None,
+    pushing: bool = True,
 ) -> list[Step]:
     """The promotion's steps wired with `needs`; refuses offline what may never be promoted.
 
     `push_after` names steps of the caller's graph that must pass before anything is pushed;
     `evidence`, when given, makes the pull request's evidence from the outputs (else `req.evidence`).
+    Without `pushing` the steps end at the edit and the image is not pinned (it is not pushed yet).
     """
-    resolve_in = ResolveInput(req.app, req.env, req.image, req.protected, req.direct_push)
+    pin = None if pushing else _as_is
+    resolve_in = ResolveInput(req.app, req.env, req.image, req.protected, req.direct_push, pin)
     refuse(resolve_in)
     clone_in = clone_input(req.remote, req.values_path)
     locate_in = LocateInput(
@@ -110,6 +115,8 @@ def promotion_steps(
         Step("resolve", run_resolve, needs=("locate",)),
         Step("edit", run_edit, needs=("locate", "resolve")),
     ]
+    if not pushing:
+        return steps
     if req.direct_push:
         return [*steps, Step("push", run_push, needs=("clone", "resolve", "edit", *gates))]
     steps += [
@@ -120,6 +127,10 @@ def promotion_steps(
     if req.supersede:
         steps.append(Step("supersede", run_supersede, needs=("find-pr", "open-pr")))
     return steps
+
+
+async def _as_is(image: ImageRef) -> ImageRef:
+    return image
 
 
 def promote_result(req: PromoteRequest, out: Outputs) -> PromoteResult:

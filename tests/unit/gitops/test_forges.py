@@ -19,7 +19,7 @@ import pytest
 from fake_forge import Script, serve
 
 from slipway.errors import ConfigError, StageError
-from slipway.gitops.forges import RepoRef, forge_for
+from slipway.gitops.forges import PullRequest, RepoRef, forge_for
 from slipway.gitops.forges.gitea import Gitea
 from slipway.gitops.forges.github import GitHub
 from slipway.gitops.forges.gitlab import GitLab
@@ -64,8 +64,8 @@ async def test_gitlab_find_and_open() -> None:
         gl = forge_for(repo, "tok", "gitlab")
         found = await gl.find_open(repo, "release/a-1", "main")
         opened = await gl.open(repo, "release/a-1", "main", "Promote", "evidence")
-    assert found == opened
-    assert found is not None and found.number == 3
+    expected = PullRequest(3, "https://gl/g/sub/gitops/-/merge_requests/3", "release/a-1", "main", "Promote")
+    assert (found, opened) == (expected, expected)
     listed, created = script.seen
     assert listed.query == {
         "state": ["opened"],
