@@ -418,10 +418,13 @@ async def run_promote_group(options: GroupPromoteOptions) -> Any:
     """Promote several apps from `options.from_env` to `options.env` in one commit and one pull request."""
     from slipway.promotion import GroupApp, GroupRequest, promote_group
     from slipway.promotion.discover import DEFAULT_TEMPLATE, discover_apps
+    from slipway.promotion.group_graph import check_group_apps
 
     if not options.from_env:
         raise ConfigError("promote: several apps are promoted with --from ENV (each app's image differs)")
     targets = app_targets(options.sources, options.apps, options.env)
+    if not options.all_apps:
+        check_group_apps([t.app for t in targets])
     for target in targets:
         check_promote_input(target, "", options.from_env, options.direct_push)
     async with engine_connection():

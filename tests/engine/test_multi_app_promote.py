@@ -133,17 +133,17 @@ async def test_one_refused_app_stops_the_whole_group_and_nothing_is_pushed(
     engine: EngineSettings, forge: Forge, gitops_repo: GitopsRepo
 ) -> None:
     api = await _publish("web-api")
+    both, every = ("--app", "web-api", "--app", "web-ui"), ("--all",)  # --all finds both in the repo
     cases = [
-        ("v1", "", 2, "web-ui: refusing 'localhost:5000/slipway-examples/web-ui:v1'", "the tag is mutable"),
-        ("e" * 40, "", 2, "web-ui: ", "does not exist in its registry"),
+        ("v1", both, "web-ui: refusing 'localhost:5000/slipway-examples/web-ui:v1'", "the tag is mutable"),
+        ("e" * 40, every, "web-ui: ", "does not exist in its registry"),
     ]
-    for tag, digest, code, who, why in cases:
-        _set_dev(forge, gitops_repo, {"web-api": (api.tag, api.digest), "web-ui": (tag, digest)})
+    for tag, apps, who, why in cases:
+        _set_dev(forge, gitops_repo, {"web-api": (api.tag, api.digest), "web-ui": (tag, "")})
         refs_before = forge.git(gitops_repo.checkout, "ls-remote", "origin")
-        proc = _slipway(forge, gitops_repo, "promote", "--env", "staging", "--from", "dev",
-                        "--app", "web-api", "--app", "web-ui")  # fmt: skip
+        proc = _slipway(forge, gitops_repo, "promote", "--env", "staging", "--from", "dev", *apps)
         line = _error_line(proc)
-        assert proc.returncode == code and line.startswith("error: promote: nothing promoted, "), line
+        assert proc.returncode == 2 and line.startswith("error: promote: nothing promoted, "), line
         assert who in line and why in line and "web-api:" not in line, line
         assert forge.git(gitops_repo.checkout, "ls-remote", "origin") == refs_before, "something was pushed"
         with forge.api() as api_client:

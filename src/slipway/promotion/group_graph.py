@@ -10,9 +10,9 @@ single-app promotion (and rolls back like one).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from slipway.errors import ConfigError, SlipwayError, StageError
 from slipway.gitops.forges import RepoRef, forge_for
@@ -40,21 +40,27 @@ if TYPE_CHECKING:
 
     from slipway.runner import Outputs
 
-__all__ = ["check_group", "group_failure", "group_result", "group_steps", "promote_group"]
+__all__ = ["check_group", "check_group_apps", "group_failure", "group_result", "group_steps", "promote_group"]
 
 _SEP = "\x00"  # between the files of a group as read from a branch (never in a YAML file)
 
 
-def check_group(req: GroupRequest) -> None:
-    """Refuse, before anything is cloned, a group that is not two or more distinct, valid apps."""
-    check_env(req.env, "--env")
-    check_env(req.from_env, "--from")
-    names = [check_app(a.app) for a in req.apps]
+def check_group_apps(names: Sequence[str]) -> None:
+    """Refuse a group that is not two or more distinct, valid app names."""
+    for name in names:
+        check_app(name)
     if len(names) < 2:
         raise ConfigError("promote: a group promotion needs two or more apps (--app A --app B, or --all)")
     if len(set(names)) != len(names):
         twice = sorted({n for n in names if names.count(n) > 1})
         raise ConfigError(f"promote: {', '.join(twice)} named more than once")
+
+
+def check_group(req: GroupRequest) -> None:
+    """Refuse, before anything is cloned, a group that can never be promoted (names, paths)."""
+    check_env(req.env, "--env")
+    check_env(req.from_env, "--from")
+    check_group_apps([a.app for a in req.apps])
     for a in req.apps:
         safe_repo_path(a.values_path)
         safe_repo_path(a.from_path)
@@ -215,22 +221,24 @@ def group_result(req: GroupRequest, out: Outputs) -> GroupResult:
     )  # fmt: skip
 
 
-def group_failure(graph: GraphResult) -> SlipwayError | None:
-    """The failure as one error: each failed app with its reason, or the shared step's own error."""
+def group_failure(graph: GraphResult) -> Exception | None:
+    """The failure as one error: each failed app with its reason, or the shared step's error as raised."""
     failed = [rec for rec in graph.steps.values() if rec.status == "failed"]
     if not failed:
         return None
     per_app = [rec for rec in failed if ":" in rec.name]
     if not per_app:
-        raised: Any = failed[0].raised or failed[0].error
-        return raised  # type: ignore[no-any-return]
+        return failed[0].raised or failed[0].error
     reasons = "; ".join(
         f"{rec.name.partition(':')[2]}: {rec.message.removeprefix('promote: ')}" for rec in per_app
     )
-    msg = f"promote: nothing promoted, {reasons}"
+    error: SlipwayError
     if all(isinstance(rec.error, ConfigError) for rec in per_app):
-        return ConfigError(msg)
-    return StageError("promote", msg.removeprefix("promote: "))
+        error = ConfigError(f"promote: nothing promoted, {reasons}")
+    else:
+        error = StageError("promote", f"nothing promoted, {reasons}")
+    error.__cause__ = per_app[0].raised or per_app[0].error
+    return error
 
 
 async def promote_group(

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from promotion_fakes import FakeForge, FakeRepo, pr
 
-from slipway.errors import ConfigError
+from slipway.errors import ConfigError, StageError
 from slipway.gitops.repo import GitRemote
 from slipway.gitops.trailers import parse_log
 from slipway.promotion import GroupApp, GroupRequest, group_steps, promote_group
@@ -165,3 +165,27 @@ async def test_a_direct_group_lands_on_the_base_in_one_commit(world: World) -> N
     assert (result.status, result.branch, result.pull_request) == ("landed", "main", None)
     [(files, change, _)] = world.pushes
     assert change.branch == "" and len(files) == 2 and world.forge.calls == []
+
+
+async def test_a_shared_step_s_error_is_raised_as_it_was_and_an_app_s_stage_error_stays_one(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    refused = StageError("promote", "could not push: the forge refused the push")
+
+    async def push_refused(*_: Any) -> Pushed:
+        raise refused
+
+    monkeypatch.setattr(graph_module, "push_files", push_refused)
+    with pytest.raises(StageError) as info:
+        await promote_group(REQ)
+    assert info.value is refused
+
+    async def unreachable(image: Any) -> Any:
+        raise StageError("registry", f"could not reach r.test for {image}")
+
+    pinned = dataclasses.replace(REQ, apps=(dataclasses.replace(_app("api"), protected=True), _app("ui")))
+    monkeypatch.setattr("slipway.registry.pin_digest", unreachable)
+    with pytest.raises(
+        StageError, match=r"^promote: nothing promoted, api: registry: could not reach r.test"
+    ):
+        await promote_group(pinned)
