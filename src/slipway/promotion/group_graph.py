@@ -173,7 +173,9 @@ def group_steps(req: GroupRequest) -> list[Step]:
         ]
         inp = OpenPrInput(group, req.env, req.remote.base, delete, req.source)
         branch, existed = _branch(req, out), found.proposed is not None
-        return await open_group_pr(inp, found.forge, found.repo, branch, found.pull_request, existed, members)
+        return await open_group_pr(
+            inp, found.forge, found.repo, branch, found.pull_request, existed, members, req.from_env
+        )
 
     async def run_supersede(out: Outputs) -> Superseded:
         found: FoundPr | None = out["find-pr"]

@@ -122,6 +122,7 @@ async def test_both_apps_move_in_one_commit_with_each_app_s_trailers_and_one_pr(
     [(_, (head, _, title, body))] = [c for c in world.forge.calls if c[0] == "open"]  # type: ignore[misc]
     assert head == branch and title == "Promote 2 apps to staging (api+ui)"
     assert "## api" in body and "## ui" in body and f"+  tag: '{UI_SHA}'" in body
+    assert body.startswith("Promotes **api**, **ui** from **dev** to **staging** together")
 
 
 async def test_one_refused_app_stops_the_group_and_nothing_is_pushed(world: World) -> None:

@@ -26,11 +26,12 @@ def group_pr_title(group: str, env: str, members: Sequence[GroupMember]) -> str:
     return f"Promote {len(members)} apps to {env} ({group})"
 
 
-def group_pr_body(env: str, members: Sequence[GroupMember]) -> str:
+def group_pr_body(env: str, members: Sequence[GroupMember], from_env: str = "") -> str:
     """Which apps move, then a section per app: its image, digest, source, values diff and evidence."""
     names = ", ".join(f"**{m.inp.app}**" for m in members)
+    origin = f" from **{from_env}**" if from_env else ""
     parts = [
-        f"Promotes {names} to **{env}** together, in one commit: merging it moves them all, "
+        f"Promotes {names}{origin} to **{env}** together, in one commit: merging it moves them all, "
         "and a rollback reverts them all.",
     ]
     for m in members:
@@ -46,7 +47,8 @@ async def open_group_pr(
     found: PullRequest | None,
     branch_existed: bool,
     members: Sequence[GroupMember],
+    from_env: str = "",
 ) -> OpenedPr:
     """The open pull request, else one opened with a section per app (`inp.app` names the group)."""
-    title, body = group_pr_title(inp.app, inp.env, members), group_pr_body(inp.env, members)
+    title, body = group_pr_title(inp.app, inp.env, members), group_pr_body(inp.env, members, from_env)
     return await open_or_reuse(inp, forge, repo, branch, found, branch_existed, title, body)
