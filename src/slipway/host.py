@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,8 +24,10 @@ __all__ = [
     "BuildOptions",
     "DeployOptions",
     "GitopsOptions",
+    "GroupPromoteOptions",
     "PromoteOptions",
     "app_target",
+    "app_targets",
     "git_remote",
     "gitops_target",
     "promote_env",
@@ -38,6 +40,7 @@ __all__ = [
     "run_history",
     "run_plan",
     "run_promote",
+    "run_promote_group",
     "run_rollback",
 ]
 
@@ -218,6 +221,20 @@ class PromoteOptions:
 
 
 @dataclass(frozen=True)
+class GroupPromoteOptions:
+    """What `slipway run promote` with several apps (`--app` / `--source` repeated, or `--all`) asked for."""
+
+    gitops: GitopsOptions
+    env: str
+    from_env: str
+    apps: tuple[str, ...] = ()
+    sources: tuple[Path, ...] = ()
+    all_apps: bool = False  # also every app whose files in both envs the GitOps repo holds
+    direct_push: bool = False
+    source_revision: str = ""
+
+
+@dataclass(frozen=True)
 class AppTarget:
     """An app's canonical name, the target env's protection and where its image lives in git.
 
@@ -285,6 +302,13 @@ def app_target(config: AppConfig | None, app: str, env: str) -> AppTarget:
         check_app(app), env, is_protected(env, None), "apps/{app}/overlays/{env}/values.yaml",
         KeysLocator(), "", {}, None,
     )  # fmt: skip
+
+
+def app_targets(sources: Sequence[Path], apps: Sequence[str], env: str) -> list[AppTarget]:
+    """Each app's target: from its slipway.yaml (`sources`), then the `apps` no source names."""
+    targets = [app_target(load_config(source), "", env) for source in sources]
+    known = {t.app for t in targets}
+    return targets + [app_target(None, app, env) for app in dict.fromkeys(apps) if app not in known]
 
 
 def _config(source: Path | None) -> AppConfig | None:
@@ -390,18 +414,70 @@ async def run_promote(options: PromoteOptions, on_progress: Callable[[str], None
         return outcome
 
 
-async def rollback_env(target: AppTarget, remote: Any, gitops: GitopsOptions) -> Any:
-    """Roll back `target.app`'s newest promotion to `target.env` (on an open connection)."""
+async def run_promote_group(options: GroupPromoteOptions) -> Any:
+    """Promote several apps from `options.from_env` to `options.env` in one commit and one pull request."""
+    from slipway.promotion import GroupApp, GroupRequest, promote_group
+    from slipway.promotion.discover import DEFAULT_TEMPLATE, discover_apps
+    from slipway.promotion.group_graph import check_group_apps
+
+    if not options.from_env:
+        raise ConfigError("promote: several apps are promoted with --from ENV (each app's image differs)")
+    targets = app_targets(options.sources, options.apps, options.env)
+    if not options.all_apps:
+        check_group_apps([t.app for t in targets])
+    for target in targets:
+        check_promote_input(target, "", options.from_env, options.direct_push)
+    async with engine_connection():
+        remote = git_remote(options.gitops, targets[0].tools if targets else {})
+        if options.all_apps:
+            known = {t.app for t in targets}
+            found = await discover_apps(remote, DEFAULT_TEMPLATE, (options.env, options.from_env))
+            targets += [app_target(None, app, options.env) for app in found if app not in known]
+        apps = tuple(
+            GroupApp(t.app, t.protected, t.values_path(t.env), t.values_path(options.from_env), t.locator,
+                     t.repository)
+            for t in targets
+        )  # fmt: skip
+        request = GroupRequest(
+            options.env, options.from_env, apps, remote, options.gitops.token,
+            direct_push=options.direct_push, forge_kind=options.gitops.forge,
+            source=options.source_revision, supersede=all(t.supersede for t in targets),
+        )  # fmt: skip
+        return await promote_group(request)
+
+
+async def rollback_env(
+    target: AppTarget, remote: Any, gitops: GitopsOptions, group: Sequence[AppTarget] = ()
+) -> Any:
+    """Roll back `target.app`'s newest promotion to `target.env` (on an open connection).
+
+    With `group` (every app of a group promotion, `target` first), revert that group's one commit.
+    """
     from slipway.gitops.rollback import rollback
 
+    files = {t.app: frozenset({t.values_path(t.env)}) for t in group} if group else None
     return await rollback(
         remote, target.app, target.env, env_files=frozenset({target.values_path(target.env)}),
-        protected=target.protected, forge_token=gitops.token, forge_kind=gitops.forge,
+        protected=any(t.protected for t in (*group, target)), forge_token=gitops.token,
+        forge_kind=gitops.forge, group=files,
     )  # fmt: skip
 
 
-async def run_rollback(gitops: GitopsOptions, app: str, env: str, source: Path | None) -> Any:
-    """Roll back `app`'s newest promotion to `env`."""
+async def run_rollback(
+    gitops: GitopsOptions,
+    app: str,
+    env: str,
+    source: Path | None,
+    *,
+    apps: Sequence[str] = (),
+    sources: Sequence[Path] = (),
+) -> Any:
+    """Roll back `app`'s newest promotion to `env`; with `apps`/`sources` naming several, their group's."""
+    if len(apps) + len(sources) > 1:
+        targets = app_targets(sources, apps, env)
+        async with engine_connection():
+            remote = git_remote(gitops, targets[0].tools)
+            return await rollback_env(targets[0], remote, gitops, targets)
     target = app_target(_config(source), app, env)
     async with engine_connection():
         return await rollback_env(target, git_remote(gitops, target.tools), gitops)

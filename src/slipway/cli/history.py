@@ -40,4 +40,5 @@ def history(
         return
     for p in rows:
         mark = " (rolled back)" if p.rolled_back else ""
+        mark += f" (with {', '.join(p.group)})" if p.group else ""
         result(f"{p.time}  {p.commit[:12]}  {p.image}  {p.digest or '-'}  {p.source or '-'}{mark}")

@@ -109,6 +109,12 @@ WAIT_OPT = typer.Option(
     False, "--wait", help="Then wait until the environment's cluster runs it (after the PR merges)."
 )
 WAIT_TIMEOUT_OPT = typer.Option(600, "--wait-timeout", help="Seconds --wait waits at most.")
+APPS_OPT = typer.Option(
+    [], "--app", help="App name (when no --source); repeat it to move several apps in one commit."
+)
+SOURCES_OPT = typer.Option(
+    [], "--source", help="App directory with slipway.yaml (env rules and paths); may be repeated."
+)
 
 
 @run_app.command("promote")
@@ -118,8 +124,11 @@ def promote_cmd(
     token: str = TOKEN_OPT,
     image: str = typer.Option("", "--image", help="Image reference: repo:<commit-sha>[@sha256:...]."),
     from_env: str = typer.Option("", "--from", help="Promote the image this environment runs (no rebuild)."),
-    app: str = typer.Option("", "--app", help="App name (when no --source)."),
-    source: Path | None = SOURCE_OPT,
+    apps: list[str] = APPS_OPT,
+    sources: list[Path] = SOURCES_OPT,
+    all_apps: bool = typer.Option(
+        False, "--all", help="With --from: every app with files in both envs, in one commit."
+    ),
     direct_push: bool = typer.Option(
         False, "--direct-push", help="Push to the base branch (unprotected envs only)."
     ),
@@ -130,17 +139,28 @@ def promote_cmd(
     wait_timeout: int = WAIT_TIMEOUT_OPT,
     kubeconfig: str = KUBECONFIG_OPT,
 ) -> None:
-    """Change an environment's image in the GitOps repo: a pull request, or a direct push."""
+    """Change an environment's image in the GitOps repo: a pull request, or a direct push.
+
+    Several apps (--app/--source repeated, or --all) move together from --from ENV: one
+    commit, one pull request, rolled back as one unit; if any app is refused, none moves.
+    """
     import anyio
 
-    from slipway.host import PromoteOptions, run_promote
+    from slipway.host import GroupPromoteOptions, PromoteOptions, run_promote, run_promote_group
     from slipway.report import evidence_json
 
-    options = PromoteOptions(
-        _gitops(repo, token, base, forge), env, app, source, image, from_env, direct_push,
-        wait_s=wait_timeout if wait else 0, kubeconfig=kubeconfig,
-    )  # fmt: skip
-    outcome = anyio.run(run_promote, options, None if as_json else info)
+    gitops = _gitops(repo, token, base, forge)
+    if all_apps or len(apps) > 1 or len(sources) > 1:
+        if image or wait:
+            raise ConfigError("promote: several apps move with --from ENV only (no --image, no --wait)")
+        group = GroupPromoteOptions(gitops, env, from_env, tuple(apps), tuple(sources), all_apps, direct_push)
+        outcome = anyio.run(run_promote_group, group)
+    else:
+        options = PromoteOptions(
+            gitops, env, apps[0] if apps else "", sources[0] if sources else None, image, from_env,
+            direct_push, wait_s=wait_timeout if wait else 0, kubeconfig=kubeconfig,
+        )  # fmt: skip
+        outcome = anyio.run(run_promote, options, None if as_json else info)
     if as_json:
         result(json.dumps(evidence_json(outcome), indent=2))
         return
@@ -148,6 +168,8 @@ def promote_cmd(
         f"promote: {outcome.status} on {outcome.branch}"
         + (f" ({outcome.commit[:12]})" if outcome.commit else "")
     )
+    for app, moved_image in getattr(outcome, "images", {}).items():
+        info(f"  {app}: {moved_image}" + ("" if app in outcome.moved else " (already there)"))
     if outcome.values_diff:
         info(outcome.values_diff.rstrip())
     if outcome.pull_request is not None:
@@ -159,8 +181,8 @@ def rollback_cmd(
     env: str = typer.Option(..., "--env", help="Environment to roll back."),
     repo: str = typer.Option("", "--repo", help="GitOps repository URL (GitOps environments)."),
     token: str = typer.Option("", "--token", help="Forge/git token as env:NAME or file:PATH (GitOps)."),
-    app: str = typer.Option("", "--app", help="App name (when no --source)."),
-    source: Path | None = SOURCE_OPT,
+    apps: list[str] = APPS_OPT,
+    sources: list[Path] = SOURCES_OPT,
     base: str = BASE_OPT,
     forge: str = FORGE_OPT,
     kubeconfig: str = KUBECONFIG_OPT,
@@ -168,24 +190,30 @@ def rollback_cmd(
 ) -> None:
     """Roll an environment back: revert its newest promotion, or (deploy: direct) its newest healthy revision.
 
-    GitOps: a git revert (a pull request when protected). Direct: helm rollback, or kubectl
+    GitOps: a git revert (a pull request when protected); a group promotion is reverted as one
+    unit, named by every app of the group (--app repeated). Direct: helm rollback, or kubectl
     rollout undo, to the newest earlier revision that was healthy.
     """
+    import functools
+
     import anyio
 
     from slipway.host import run_rollback
     from slipway.report import evidence_json
 
-    if source is not None and _direct(source, env):
+    source = sources[0] if len(sources) == 1 else None
+    if source is not None and len(apps) <= 1 and _direct(source, env):
         _direct_rollback(source, env, kubeconfig, as_json=as_json)
         return
     if not repo or not token:
         raise ConfigError("rollback: pass --repo URL and --token env:NAME|file:PATH (a GitOps environment)")
-    outcome = anyio.run(run_rollback, _gitops(repo, token, base, forge), app, env, source)
+    call = functools.partial(run_rollback, apps=tuple(apps), sources=tuple(sources))
+    outcome = anyio.run(call, _gitops(repo, token, base, forge), apps[0] if apps else "", env, source)
     if as_json:
         result(json.dumps(evidence_json(outcome), indent=2))
         return
-    info(f"rollback: reverted {outcome.reverted[:12]} with {outcome.commit[:12]} on {outcome.branch}")
+    group = f" ({', '.join(outcome.apps)} together)" if outcome.apps else ""
+    info(f"rollback: reverted {outcome.reverted[:12]}{group} with {outcome.commit[:12]} on {outcome.branch}")
     if outcome.pull_request is not None:
         result(f"PR: {outcome.pull_request.url}")
 

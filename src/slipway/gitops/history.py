@@ -24,25 +24,25 @@ class Promotion:
     digest: str
     source: str
     rolled_back: bool
+    group: tuple[str, ...] = ()  # the apps promoted with it in one commit (empty: alone)
 
 
 def promotions(commits: list[Commit], app: str, env: str) -> list[Promotion]:
-    """The promotions of `app` to `env`, newest first, marking those a rollback reverted."""
-    mine = [
-        c for c in commits if c.trailers.get("Slipway-App") == app and c.trailers.get("Slipway-Env") == env
-    ]
-    reverted = {c.trailers["Slipway-Reverts"] for c in mine if "Slipway-Reverts" in c.trailers}
+    """The promotions of `app` to `env` (alone or in a group), newest first, marking those reverted."""
+    mine = [(c, t) for c in commits if (t := c.app_trailers(app)) is not None and t.get("Slipway-Env") == env]
+    reverted = {t["Slipway-Reverts"] for _, t in mine if "Slipway-Reverts" in t}
     return [
         Promotion(
             commit=c.sha,
             time=c.time,
-            image=c.trailers.get("Slipway-Image", ""),
-            digest=c.trailers.get("Slipway-Digest", ""),
-            source=c.trailers.get("Slipway-Source", ""),
+            image=t.get("Slipway-Image", ""),
+            digest=t.get("Slipway-Digest", ""),
+            source=t.get("Slipway-Source", ""),
             rolled_back=c.sha in reverted,
+            group=c.group,
         )
-        for c in mine
-        if "Slipway-Reverts" not in c.trailers
+        for c, t in mine
+        if "Slipway-Reverts" not in t
     ]
 
 

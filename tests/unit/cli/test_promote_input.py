@@ -93,3 +93,23 @@ def test_credentials_in_the_url_are_refused_and_never_printed() -> None:
         line = _one_error_line(proc)
         assert "carries credentials" in line and "--token" in line
         assert "s3cr3t-pass" not in proc.stderr + proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--app", "web-api", "--app", "web-ui", "--from", "dev", "--image", IMAGE], "with --from ENV only"),
+        (["--app", "web-api", "--app", "web-ui"], "several apps are promoted with --from ENV"),
+        (["--app", "web-api", "--app", "web-api", "--from", "dev"], "needs two or more apps"),
+        (["--app", "web-api", "--app", "Web_UI", "--from", "dev"], "is not a valid name"),
+        (["--app", "web-api", "--app", "web-ui", "--from", "dev", "--wait"], "no --wait"),
+    ],
+)
+def test_a_group_promotion_is_refused_before_connecting(args: list[str], fragment: str) -> None:
+    assert fragment in _promote("--env", "staging", *args)
+
+
+def test_a_group_rollback_checks_every_app_name_before_connecting() -> None:
+    proc = _slipway("run", "rollback", "--env", "staging", "--app", "web-api", "--app", "web ui",
+                    "--repo", REPO, "--token", "env:T")  # fmt: skip
+    assert "--app: app" in _one_error_line(proc)

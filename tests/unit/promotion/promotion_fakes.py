@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from slipway.errors import SlipwayError
 from slipway.gitops.forges import PullRequest, RepoRef
@@ -57,3 +58,28 @@ class FakeDelete:
     async def __call__(self, branch: str) -> bool:
         self.deleted.append(branch)
         return self.works
+
+
+@dataclass
+class FakeFile:
+    text: str | None
+
+    async def contents(self) -> str:
+        if self.text is None:
+            from types import SimpleNamespace
+
+            from dagger._exceptions import QueryError, QueryErrorValue
+
+            request: Any = SimpleNamespace(document="file.contents")
+            raise QueryError([QueryErrorValue("no such file")], request)
+        return self.text
+
+
+@dataclass
+class FakeRepo:
+    """A clone as the steps read it: `file(path).contents()` from `files` (missing: a QueryError)."""
+
+    files: dict[str, str] = field(default_factory=dict)
+
+    def file(self, path: str) -> FakeFile:
+        return FakeFile(self.files.get(path))

@@ -13,7 +13,7 @@ from slipway.errors import SlipwayError, StageError
 from slipway.gitops.forges import Forge, PullRequest, RepoRef
 from slipway.refs import ImageRef
 
-__all__ = ["OpenPrInput", "OpenedPr", "open_pr", "pr_body", "pr_title"]
+__all__ = ["OpenPrInput", "OpenedPr", "open_or_reuse", "open_pr", "pr_body", "pr_title"]
 
 
 @dataclass(frozen=True)
@@ -71,10 +71,25 @@ async def open_pr(
     diff: str,
 ) -> OpenedPr:
     """`found` when there is one; else a new pull request from `branch`, or the branch deleted again."""
+    title, body = pr_title(inp, image), pr_body(inp, image, diff)
+    return await open_or_reuse(inp, forge, repo, branch, found, branch_existed, title, body)
+
+
+async def open_or_reuse(
+    inp: OpenPrInput,
+    forge: Forge,
+    repo: RepoRef,
+    branch: str,
+    found: PullRequest | None,
+    branch_existed: bool,
+    title: str,
+    body: str,
+) -> OpenedPr:
+    """`found` when there is one; else a pull request from `branch` saying `title` and `body`."""
     if found is not None:
         return OpenedPr(found, opened=False)
     try:
-        pr = await forge.open(repo, branch, inp.base, pr_title(inp, image), pr_body(inp, image, diff))
+        pr = await forge.open(repo, branch, inp.base, title, body)
     except SlipwayError as exc:
         if branch_existed:
             raise

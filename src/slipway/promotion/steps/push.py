@@ -1,4 +1,4 @@
-"""push: commit the edited file and push it, in one git container.
+"""push: commit the edited file (a group: every app's file) and push it, in one git container.
 
 Direct: onto the base branch, fetching and rebasing when another push won the race. Otherwise:
 the release branch, replaced, unless it already holds exactly this file. Committing and pushing
@@ -8,6 +8,7 @@ race commits again.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
     from slipway.refs import ImageRef
 
-__all__ = ["PushInput", "Pushed", "commit_message", "push", "push_change"]
+__all__ = ["PushInput", "Pushed", "commit_message", "push", "push_change", "push_files"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,19 @@ def push_change(inp: PushInput, path: str, new: str, on_ref: str | None, branch:
     return Change(paths=(path,)) if inp.direct else Change(paths=(path,), branch=branch)
 
 
+async def push_files(
+    inp: PushInput, repo: dagger.Directory, files: Mapping[str, str], change: Change, message: str
+) -> Pushed:
+    """Commit `files` (path → text) in the clone as `change` says, and push it to the base or its branch."""
+    ref = inp.remote.base if inp.direct else change.branch
+    for path, text in files.items():
+        repo = repo.with_new_file(path, text)
+    pushed = await push_commit(
+        inp.remote, repo, change=change, message=message, ref=ref, rebase_onto_base=inp.direct
+    )
+    return Pushed(ref, pushed.commit, pushed.attempts)
+
+
 async def push(
     inp: PushInput,
     repo: dagger.Directory,
@@ -66,12 +80,7 @@ async def push(
     branch: str,
 ) -> Pushed:
     """Commit `new` at `path` in the clone and push it to the base (direct) or to `branch`."""
-    ref = inp.remote.base if inp.direct else branch
     change = push_change(inp, path, new, on_ref, branch)
     if change is None:
-        return Pushed(ref)
-    pushed = await push_commit(
-        inp.remote, repo.with_new_file(path, new), change=change, message=commit_message(inp, image),
-        ref=ref, rebase_onto_base=inp.direct,
-    )  # fmt: skip
-    return Pushed(ref, pushed.commit, pushed.attempts)
+        return Pushed(inp.remote.base if inp.direct else branch)
+    return await push_files(inp, repo, {path: new}, change, commit_message(inp, image))
