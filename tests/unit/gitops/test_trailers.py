@@ -37,13 +37,14 @@ def test_messages_round_trip_through_the_log() -> None:
     promoted = promotion_message("web", "dev", "abc", "r.test/web:abc", "sha256:" + "f" * 64, "src")
     log = _record(SHA2, promoted, "apps/web/dev/values.yaml") + _record(SHA1, "Seed\n\nno trailers here\n")
     first, second = parse_log(log)
+    block = {"Slipway-App": "web", "Slipway-Image": "r.test/web:abc",
+             "Slipway-Digest": "sha256:" + "f" * 64, "Slipway-Source": "src"}  # fmt: skip
     assert first == Commit(
-        SHA2, WHEN, "Promote web abc to dev",
-        {"Slipway-App": "web", "Slipway-Env": "dev", "Slipway-Image": "r.test/web:abc",
-         "Slipway-Digest": "sha256:" + "f" * 64, "Slipway-Source": "src"},
-        ("apps/web/dev/values.yaml",),
+        SHA2, WHEN, "Promote web abc to dev", {**block, "Slipway-Env": "dev"},
+        ("apps/web/dev/values.yaml",), (block,),
     )  # fmt: skip
-    assert (second.subject, second.trailers, second.files) == ("Seed", {}, ())
+    assert first.group == ()
+    assert (second.subject, second.trailers, second.files, second.apps) == ("Seed", {}, (), ())
 
 
 def test_a_malformed_record_is_skipped() -> None:
