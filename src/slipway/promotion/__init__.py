@@ -14,7 +14,7 @@ The steps (`steps/`, one file each) run on the pipeline runner (`graph.py`), so 
 """
 
 from slipway.promotion.branches import release_branch
-from slipway.promotion.current_image import current_image
+from slipway.promotion.current_image import SourceImage, current_image, source_image
 from slipway.promotion.graph import promote, promotion_steps
 from slipway.promotion.request import PromoteRequest, PromoteResult
 from slipway.promotion.steps.resolve_image import check_promotion
@@ -22,9 +22,11 @@ from slipway.promotion.steps.resolve_image import check_promotion
 __all__ = [
     "PromoteRequest",
     "PromoteResult",
+    "SourceImage",
     "check_promotion",
     "current_image",
     "promote",
     "promotion_steps",
     "release_branch",
+    "source_image",
 ]
