@@ -98,9 +98,14 @@ async def env_plan(req: BuildRequest, repo: dagger.Directory, env: str, new: Ima
 async def plan(
     req: BuildRequest, target: GitopsTarget, on_change: Callable[[StepRecord], None] | None = None
 ) -> tuple[GraphResult, ImageRef, list[EnvPlan]]:
-    """The gates (no publish), the reference that would be pushed and each environment's diffs."""
+    """The gates (no publish), the reference that would be pushed and each environment's diffs.
+
+    An environment file reached through a symbolic link is refused before anything runs.
+    """
+    cfg = req.config
+    paths = tuple(values_path(cfg.gitops.values_path, cfg.app, e.name) for e in cfg.environments)
     try:
-        repo = await clone(target.remote, stage="plan")
+        repo = await clone(target.remote, paths=paths, stage="plan")
     except StageError as exc:
         raise ConfigError(str(exc)) from exc
     graph = await run_graph(build_steps(req, with_publish=False), on_change)

@@ -54,8 +54,11 @@ async def rollback(
     forge_token: str,
     forge_kind: str = "",
 ) -> RollbackResult:
-    """Revert `app`'s newest not-yet-reverted promotion to `env` (whose files are `env_files`)."""
-    repo, commits = await read_log(remote, "rollback")
+    """Revert `app`'s newest not-yet-reverted promotion to `env` (whose files are `env_files`).
+
+    A file of `env_files` reached through a symbolic link is refused before anything is pushed.
+    """
+    repo, commits = await read_log(remote, "rollback", paths=tuple(sorted(env_files)))
     candidates = [p for p in promotions(commits, app, env) if not p.rolled_back]
     if not candidates:
         msg = f"rollback: no promotion of {app!r} to {env!r} left to roll back in {remote.url}"
