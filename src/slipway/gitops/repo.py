@@ -63,14 +63,15 @@ for p in "$@"; do
   printf '%s\\t%s\\n' "$p" "$rel" >&2; exit 13
 done
 """
-_CLONE = """
+_GIT_CLONE = """
 if ! git clone --quiet --branch "$SLIPWAY_BASE" -- "$REPO_URL" /repo 2>/tmp/clone.err; then
   cat /tmp/clone.err >&2
   if grep -q "not found in upstream" /tmp/clone.err; then exit 12; fi
   exit 11
 fi
 cd /repo
-""" + NO_SYMLINKS
+"""
+_CLONE = _GIT_CLONE + NO_SYMLINKS
 # Arguments: the paths to commit (none for a revert).
 _PREPARE = """
 if [ -n "$SLIPWAY_BRANCH" ]; then git checkout --quiet -B "$SLIPWAY_BRANCH"; fi
