@@ -355,19 +355,27 @@ async def promote_env(
     direct_push: bool = False,
     source_revision: str = "",
     evidence: str = "",
+    on_progress: Callable[[str], None] | None = None,
 ) -> Any:
-    """Promote `image`, or the image `from_env` runs, into `target.env` (on an open connection)."""
-    from dataclasses import replace
+    """Promote `image`, or the image `from_env` runs, into `target.env` (on an open connection).
 
-    from slipway.promotion import check_promotion, current_image, promote
+    With `from_env`, one line says which image that is and where it was read (`on_progress`);
+    the pull request's evidence and the result's `origin` say it too.
+    """
+    from slipway.promotion import check_promotion, promote, source_image
 
     check_promote_input(target, image, from_env, direct_push)
+    origin = ""
     if from_env:
-        ref = await current_image(
-            remote, target.values_path(from_env), target.locator, app=target.app, env=from_env
-        )
-        if not ref.repository:
-            ref = replace(ref, repository=target.repository)
+        found = await source_image(
+            remote, target.values_path(from_env), target.locator, app=target.app, env=from_env,
+            repository=target.repository,
+        )  # fmt: skip
+        ref = found.image
+        origin = f"from {from_env}: image {ref} ({found.origin})"
+        if on_progress is not None:
+            on_progress(origin)
+        evidence = "\n\n".join(e for e in (f"Promoted {origin}.", evidence) if e)
     else:
         ref = parse_ref(image)
     check_promotion(str(ref), env=target.env, protected=target.protected, direct_push=direct_push)
@@ -380,7 +388,7 @@ async def promote_env(
         source=source_revision,
         evidence=evidence,
     )
-    return await promote(request)
+    return dataclasses.replace(await promote(request), origin=origin)
 
 
 async def run_promote(options: PromoteOptions, on_progress: Callable[[str], None] | None = None) -> Any:
@@ -401,7 +409,7 @@ async def run_promote(options: PromoteOptions, on_progress: Callable[[str], None
         outcome = await promote_env(
             target, git_remote(options.gitops, target.tools), options.gitops, image=options.image,
             from_env=options.from_env, direct_push=options.direct_push,
-            source_revision=options.source_revision, evidence=options.evidence,
+            source_revision=options.source_revision, evidence=options.evidence, on_progress=on_progress,
         )  # fmt: skip
         if options.wait_s and config is not None:
             if on_progress is not None and outcome.pull_request is not None:

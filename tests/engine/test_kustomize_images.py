@@ -1,23 +1,19 @@
-"""The kustomize-images layout (examples/gitops-layouts/kustomize-images) end to end.
+"""The kustomize-images layout (examples/gitops-layouts/kustomize-images) against the real kustomize.
 
-`slipway run promote` writes the overlays of a Gitea GitOps repository, `--from` carries an image
-from one environment to the next, rollback restores the bytes, and kustomize itself builds the
-same manifests from slipway's edit as from its own `kustomize edit set image`.
+kustomize builds the same manifests from slipway's edit as from its own `kustomize edit set
+image`, and plan diffs the kustomization and renders both images. The CLI's promote, `--from`,
+history and rollback on this layout are in test_gitops_layouts.py, with every other layout.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import ROOT, Forge, app_source, seed_repo
+from conftest import ROOT
 from slipway.config import load_config
 from slipway.engine.settings import EngineSettings
 from slipway.gitops.locators import KustomizeImagesLocator
@@ -39,57 +35,6 @@ def _kustomize_images(text: str) -> str:
         "  values_path: apps/{app}/overlays/{env}/values.yaml\n",
         "  values_path: apps/{app}/overlays/{env}/kustomization.yaml\n  locator: kustomize-images\n",
     )
-
-
-def _slipway(forge: Forge, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, forge.token_env: forge.token}
-    proc = subprocess.run([sys.executable, "-m", "slipway.cli.app", *args], capture_output=True, text=True,
-                          env=env, check=False, timeout=600)  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
-    assert forge.token not in proc.stdout + proc.stderr
-    return proc
-
-
-def _pinned(text: str, tag: str, digest: str) -> str:
-    return text.replace(f'newTag: "{ZEROS}"', f'newTag: "{tag}"').replace('digest: ""', f'digest: "{digest}"')
-
-
-def test_cli_promotes_overlays_from_env_to_env_and_rolls_back(forge: Forge, tmp_path: Path) -> None:
-    repo = seed_repo(forge, tmp_path, layout=LAYOUT)
-    checkout, image = repo.checkout, f"{REPO}:{SHA}@{DIGEST}"
-    source = app_source(tmp_path, edit=_kustomize_images)
-    common = ["--source", str(source), "--repo", repo.url, "--token", f"env:{forge.token_env}"]
-    before = {env: (checkout / OVERLAY.format(env=env)).read_text() for env in ("dev", "staging")}
-
-    dev = json.loads(_slipway(forge, "run", "promote", "--env", "dev", "--image", image, "--direct-push",
-                              "--json", *common).stdout)  # fmt: skip
-    assert (dev["status"], dev["image"]) == ("landed", image)
-    repo.pull(forge)
-    assert (checkout / OVERLAY.format(env="dev")).read_text() == _pinned(before["dev"], SHA, DIGEST)
-    assert f"Slipway-Image: {image}" in forge.git(checkout, "log", "-1", "--format=%B")
-
-    staging = json.loads(_slipway(forge, "run", "promote", "--env", "staging", "--from", "dev", "--json",
-                                  *common).stdout)  # fmt: skip
-    assert (staging["status"], staging["image"]) == ("proposed", image)
-    branch = staging["branch"]
-    forge.git(checkout, "fetch", "-q", "origin", f"{branch}:refs/remotes/origin/{branch}")
-    path = OVERLAY.format(env="staging")
-    assert forge.git(checkout, "diff", "--name-only", "origin/main", f"origin/{branch}").split() == [path]
-    assert forge.git(checkout, "show", f"origin/{branch}:{path}") == _pinned(before["staging"], SHA, DIGEST)
-    with forge.api() as api:
-        pr = api.get(f"/repos/slipway/{repo.name}/pulls/{staging['pull_request']['number']}").json()
-    assert f'+    newTag: "{SHA}"' in pr["body"] and f'+    digest: "{DIGEST}"' in pr["body"]
-    again = json.loads(_slipway(forge, "run", "promote", "--env", "staging", "--from", "dev", "--json",
-                                *common).stdout)  # fmt: skip
-    assert (again["status"], again["branch"]) == ("already-proposed", branch)
-
-    history = _slipway(forge, "history", "--env", "dev", *common).stdout
-    assert dev["commit"][:12] in history
-    _slipway(forge, "run", "rollback", "--env", "dev", *common)
-    repo.pull(forge)
-    assert (checkout / OVERLAY.format(env="dev")).read_bytes() == (
-        LAYOUT / OVERLAY.format(env="dev")
-    ).read_bytes()
 
 
 _BUILD_BOTH = """

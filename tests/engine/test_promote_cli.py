@@ -55,3 +55,39 @@ def test_each_failure_is_one_line(forge: Forge, gitops_repo: GitopsRepo, tmp_pat
     rc, line = _run(forge, ["run", "promote", "--source", source, "--env", "dev", "--image", IMAGE, *wrong])
     assert rc == 1 and "the forge refused the token" in line
     assert forge.git(checkout, "ls-remote", "origin") == refs_before, "a failing case pushed something"
+
+
+def test_a_values_directory_symlinked_outside_the_repository_is_refused(
+    forge: Forge, gitops_repo: GitopsRepo, tmp_path: Path
+) -> None:
+    """dev's overlay is a symlink to /etc: promote, promote --from and rollback refuse it, pushing nothing."""
+    checkout = gitops_repo.checkout
+    dev = checkout / "apps" / "web-api" / "overlays" / "dev"
+    for child in dev.iterdir():
+        child.unlink()
+    dev.rmdir()
+    dev.symlink_to("/etc")
+    forge.git(checkout, "add", "-A")
+    forge.git(checkout, "commit", "-qm", "dev's overlay is a symlink out of the repository")
+    forge.git(checkout, "push", "-q", "origin", "main")
+    refs_before = forge.git(checkout, "ls-remote", "origin")
+    repo = [
+        "--source",
+        str(app_source(tmp_path)),
+        "--repo",
+        gitops_repo.url,
+        "--token",
+        f"env:{forge.token_env}",
+    ]
+    refusal = (
+        f"apps/web-api/overlays/dev/values.yaml in {gitops_repo.url} is a symbolic link or lies under one "
+        "(it resolves to /etc/values.yaml, outside the repository)"
+    )
+    for args in (
+        ["run", "promote", "--env", "dev", "--image", IMAGE],
+        ["run", "promote", "--env", "staging", "--from", "dev"],
+        ["run", "rollback", "--env", "dev"],
+    ):
+        rc, line = _run(forge, [*args, *repo])
+        assert (rc, refusal in line) == (2, True), (args, line)
+    assert forge.git(checkout, "ls-remote", "origin") == refs_before, "a refused promotion pushed something"

@@ -144,6 +144,10 @@ colour: blue
         ("'{app/{env}.yaml'", "may only use {app} and {env} (unexpected '{' in field name)"),
         ("'../{app}/{env}.yaml'", "must be a relative path inside the GitOps repository (it contains '..')"),
         ("'/abs/{app}.yaml'", "must be a relative path inside the GitOps repository (it starts with '/')"),
+        (
+            "apps/{app}/../../{env}.yaml",
+            "must be a relative path inside the GitOps repository (it contains '..')",
+        ),
     ],
 )
 def test_values_path_template_is_checked_at_load(tmp_path: Path, template: str, why: str) -> None:

@@ -72,13 +72,14 @@ class Promotion(_AsJson):
     commit: Annotated[str, Doc("the promotion commit")] = field()
     pr_url: Annotated[str, Doc("the pull request ('' for a direct push)")] = field()
     values_diff: Annotated[str, Doc("the change to the values file")] = field()
+    origin: Annotated[str, Doc("from_env: the image it runs, where read")] = field(default="")
 
     @classmethod
     def of(cls, result: PromoteResult) -> Promotion:
         """From the library's PromoteResult."""
         return cls(
             status=result.status, image=result.image, branch=result.branch, commit=result.commit,
-            pr_url=_pr_url(result.pull_request), values_diff=result.values_diff,
+            pr_url=_pr_url(result.pull_request), values_diff=result.values_diff, origin=result.origin,
         )  # fmt: skip
 
 

@@ -137,7 +137,8 @@ async def plan(
     """The gates (no publish), the reference that would be pushed and each environment's diffs.
 
     Each environment's promotion runs up to its edit beside the gates; a GitOps repository that
-    cannot be cloned stops everything at once, as bad input.
+    cannot be cloned, or whose file lies under a symbolic link, stops everything at once, as
+    bad input.
     """
     would_push = ImageRef(req.config.repository, req.tag or req.revision)
     envs = [e.name for e in req.config.environments]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -46,9 +47,14 @@ def promotions(commits: list[Commit], app: str, env: str) -> list[Promotion]:
     ]
 
 
-async def read_log(remote: GitRemote, stage: str) -> tuple[dagger.Directory, list[Commit]]:
-    """A clone of the base branch and its commits (with the files each changed), newest first."""
-    repo = await clone(remote, stage=stage)
+async def read_log(
+    remote: GitRemote, stage: str, paths: Sequence[str] = ()
+) -> tuple[dagger.Directory, list[Commit]]:
+    """A clone of the base branch and its commits (with the files each changed), newest first.
+
+    Each of `paths` must be a regular file inside the clone, or absent (see `repo.clone`).
+    """
+    repo = await clone(remote, paths=paths, stage=stage)
     out = await git_output(remote, repo, LOG_SCRIPT, "read the history", env=LOG_ENV, stage=stage)
     return repo, parse_log(out)
 

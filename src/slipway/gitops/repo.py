@@ -31,6 +31,7 @@ __all__ = [
     "delete_branch",
     "git_output",
     "push_commit",
+    "symlink_refusal",
     "tunnel_loopback_forge",
 ]
 
@@ -51,18 +52,26 @@ if [ -n "${GIT_INSTEAD:-}" ]; then
   export GIT_CONFIG_COUNT=3 GIT_CONFIG_KEY_2="${GIT_INSTEAD%%=*}" GIT_CONFIG_VALUE_2="${GIT_INSTEAD#*=}"
 fi
 """
-# Arguments: the repo-relative paths that must be regular files or absent (no symlink on the way).
-_CLONE = """
+# Run in a checkout; arguments: repo-relative paths that must be regular files or absent, reached
+# through no symbolic link. The first that is not: "<path>\t<where it resolves>" on stderr, exit 13.
+NO_SYMLINKS = """
+root="$(pwd -P)"
+for p in "$@"; do
+  real="$(realpath -m -- "$root/$p")"
+  [ "$real" != "$root/$p" ] || continue
+  rel="${real#"$root"/}"; if [ "$real" = "$root" ]; then rel=.; fi
+  printf '%s\\t%s\\n' "$p" "$rel" >&2; exit 13
+done
+"""
+_GIT_CLONE = """
 if ! git clone --quiet --branch "$SLIPWAY_BASE" -- "$REPO_URL" /repo 2>/tmp/clone.err; then
   cat /tmp/clone.err >&2
   if grep -q "not found in upstream" /tmp/clone.err; then exit 12; fi
   exit 11
 fi
 cd /repo
-for p in "$@"; do
-  if [ "$(realpath -m -- "/repo/$p")" != "/repo/$p" ]; then printf '%s\\n' "$p" >&2; exit 13; fi
-done
 """
+_CLONE = _GIT_CLONE + NO_SYMLINKS
 # Arguments: the paths to commit (none for a revert).
 _PREPARE = """
 if [ -n "$SLIPWAY_BRANCH" ]; then git checkout --quiet -B "$SLIPWAY_BRANCH"; fi
@@ -217,15 +226,24 @@ async def clone(remote: GitRemote, *, paths: Sequence[str] = (), stage: str = "p
             msg = f"{stage}: branch {remote.base!r} does not exist in {remote.url} (check --base)"
             raise ConfigError(msg)
         if outcome.exit_code == 13:
-            path = tail(outcome.stderr, 1)
-            msg = (
-                f"{stage}: {path} in {remote.url} is a symbolic link or lies under one; slipway "
-                "edits only regular files inside the repository"
-            )
-            raise ConfigError(msg)
+            raise ConfigError(f"{stage}: {symlink_refusal(tail(outcome.stderr, 1), remote.url)}")
         if outcome.exit_code != 0:
             raise _unreachable(stage, remote.url, outcome.output)
         return await ctr.directory("/repo").sync()
+
+
+def symlink_refusal(report: str, url: str) -> str:
+    """Why the path NO_SYMLINKS reported (`path<TAB>where it resolves`) is refused, in one line."""
+    path, _, real = report.partition("\t")
+    where = (
+        f"it resolves to {real}, outside the repository"
+        if real.startswith("/") or not real
+        else f"it resolves to {real}"
+    )
+    return (
+        f"{path} in {url} is a symbolic link or lies under one ({where}); slipway edits only "
+        "regular files inside the repository, reached through no symbolic link"
+    )
 
 
 async def git_output(

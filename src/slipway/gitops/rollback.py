@@ -81,9 +81,10 @@ async def rollback(
     """Revert `app`'s newest not-yet-reverted promotion to `env` (whose files are `env_files`).
 
     `group` (each app's files in `env`, `app` among them) asks for a group promotion of exactly
-    those apps, reverted as one commit.
+    those apps, reverted as one commit. A file of `env_files` reached through a symbolic link is
+    refused before anything is pushed.
     """
-    repo, commits = await read_log(remote, "rollback")
+    repo, commits = await read_log(remote, "rollback", paths=tuple(sorted(env_files)))
     candidates = [p for p in promotions(commits, app, env) if not p.rolled_back]
     if not candidates:
         msg = f"rollback: no promotion of {app!r} to {env!r} left to roll back in {remote.url}"

@@ -18,7 +18,7 @@ and nothing is pushed unless every app passed.
 """
 
 from slipway.promotion.branches import release_branch
-from slipway.promotion.current_image import current_image
+from slipway.promotion.current_image import SourceImage, current_image, source_image
 from slipway.promotion.graph import promote, promotion_steps
 from slipway.promotion.group_graph import group_steps, promote_group
 from slipway.promotion.group_request import GroupApp, GroupRequest, GroupResult
@@ -31,6 +31,7 @@ __all__ = [
     "GroupResult",
     "PromoteRequest",
     "PromoteResult",
+    "SourceImage",
     "check_promotion",
     "current_image",
     "group_steps",
@@ -38,4 +39,5 @@ __all__ = [
     "promote_group",
     "promotion_steps",
     "release_branch",
+    "source_image",
 ]

@@ -34,7 +34,10 @@ class PromoteRequest:
 
 @dataclass(frozen=True)
 class PromoteResult:
-    """How the promotion ended: proposed (PR) or landed (direct), fresh or already done."""
+    """How the promotion ended: proposed (PR) or landed (direct), fresh or already done.
+
+    `origin` says, for `promote --from`, which image the source environment runs and where that was read.
+    """
 
     status: str  # proposed | already-proposed | landed | already-landed
     branch: str
@@ -44,3 +47,4 @@ class PromoteResult:
     push_attempts: int = 0
     image: str = ""
     superseded: tuple[int, ...] = ()
+    origin: str = ""

@@ -57,6 +57,9 @@ CASES = [
     ("argocd-application", 0, "web-api", "prod", "folded"),
     ("argocd-application", 1, "web-worker", "dev", "folded"),
     ("argocd-application", 1, "web-worker", "prod", "folded"),
+    ("chart-with-test-hooks", 0, "web-api", "dev", "digest key"),
+    ("chart-with-test-hooks", 0, "web-api", "staging", "digest key"),
+    ("chart-with-test-hooks", 0, "web-api", "prod", "digest key"),
 ]
 
 
@@ -107,7 +110,7 @@ def test_every_config_in_the_readme_table_loads_with_the_locator_it_names() -> N
     readme = (LAYOUTS.parents[1] / "README.md").read_text()
     section = readme.split("## GitOps layouts", 1)[1].split("\n## ", 1)[0]
     rows = [line.split(" | ") for line in section.splitlines() if line.startswith("| ") and "`{" in line]
-    assert len(rows) == 7
+    assert len(rows) == 8
     for row in rows:
         snippet = row[1].strip("`")
         config = parse_config(CONFIG.format(app="web-api") + f"gitops: {snippet}\n", Path("slipway.yaml"))
