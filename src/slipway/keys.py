@@ -98,6 +98,8 @@ async def generate_key_pair(out: Path, tool_image: str, password: str) -> tuple[
     """Cosign generate-key-pair in a container on the engine; the pair written into `out` (0600 key)."""
     from dagger import dag
 
+    from slipway.stages.engine_calls import stage_errors
+
     _refuse_existing(out)
     ctr = (
         dag.container()
@@ -106,6 +108,7 @@ async def generate_key_pair(out: Path, tool_image: str, password: str) -> tuple[
         .with_secret_variable("COSIGN_PASSWORD", dag.set_secret("slipway-key-password", password))
         .with_exec(["cosign", "generate-key-pair"])
     )
-    key_text = await ctr.file(f"/keys/{PRIVATE_KEY_FILE}").contents()
-    pub_text = await ctr.file(f"/keys/{PUBLIC_KEY_FILE}").contents()
+    async with stage_errors("keys", "generate a key pair", "check the cosign tool image"):
+        key_text = await ctr.file(f"/keys/{PRIVATE_KEY_FILE}").contents()
+        pub_text = await ctr.file(f"/keys/{PUBLIC_KEY_FILE}").contents()
     return _write_pair(out, key_text, pub_text)
