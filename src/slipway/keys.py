@@ -96,6 +96,8 @@ def _write_pair(out: Path, key_text: str, pub_text: str) -> tuple[Path, Path]:
 
 async def generate_key_pair(out: Path, tool_image: str, password: str) -> tuple[Path, Path]:
     """Cosign generate-key-pair in a container on the engine; the pair written into `out` (0600 key)."""
+    import secrets
+
     from dagger import dag
 
     from slipway.stages.engine_calls import stage_errors
@@ -105,6 +107,8 @@ async def generate_key_pair(out: Path, tool_image: str, password: str) -> tuple[
         dag.container()
         .from_(tool_image)
         .with_workdir("/keys")
+        # a fresh pair every time: without it the engine would answer from its cache
+        .with_env_variable("SLIPWAY_KEYGEN_NONCE", secrets.token_hex(16))
         .with_secret_variable("COSIGN_PASSWORD", dag.set_secret("slipway-key-password", password))
         .with_exec(["cosign", "generate-key-pair"])
     )

@@ -16,6 +16,7 @@ import pytest
 
 from apps import REGISTRY, make_app
 from conftest import Forge, GitopsRepo
+from slipway.refs import ImageRef
 
 pytestmark = pytest.mark.engine
 
@@ -66,7 +67,7 @@ def _refused(proc: subprocess.CompletedProcess[str]) -> str:
 
 
 def test_signed_build_is_verified_before_a_protected_promotion_and_every_bad_one_refused(
-    forge: Forge, gitops_repo: GitopsRepo, tmp_path: Path
+    forge: Forge, gitops_repo: GitopsRepo, tmp_path: Path, published_image: ImageRef
 ) -> None:
     app = _signed_app(tmp_path)
     keys, other = tmp_path / "keys", tmp_path / "other-keys"
@@ -74,6 +75,7 @@ def test_signed_build_is_verified_before_a_protected_promotion_and_every_bad_one
         made = _slipway(forge, "keys", "generate", "--out", str(where))
         assert made.returncode == 0, made.stderr
         assert (where / "cosign.key").stat().st_mode & 0o077 == 0
+    assert (keys / "cosign.pub").read_text() != (other / "cosign.pub").read_text(), "two runs, one pair"
     (app / "cosign.pub").write_text((keys / "cosign.pub").read_text())
     private = (keys / "cosign.key").read_text()
 
@@ -112,22 +114,15 @@ def test_signed_build_is_verified_before_a_protected_promotion_and_every_bad_one
     assert f"- Signature (cosign): {REPOSITORY}@{digest} signed by key SHA256:" in body, body
     assert "transparency log skipped (air-gapped" in body
     assert re.search(r"- SBOM \(SPDX, attested; also CycloneDX\): [1-9]\d* packages", body), body
-    commit = ref.split(":")[-1].split("@")[0] if ref.count(":") > 1 else ""
     assert f"- Provenance (SLSA v1): subject {REPOSITORY}@{digest}; source " in body
     assert "builder https://slipway.dev/builder (dagger-engine v" in body
 
     refs_before = forge.git(gitops_repo.checkout, "ls-remote", "origin")
-    # an image published without signing, tagged with a commit SHA
-    unsigned = _slipway(forge, "run", "build", "--source", str(app), "--tag", "b" * 40, "--allow-custom-tag")
-    assert unsigned.returncode == 0, unsigned.stderr
-    unsigned_ref = re.search(r"^Image: (\S+)$", unsigned.stdout, re.M)
-    assert unsigned_ref is not None
+    # an image published without signing (the session's fixture image, tagged with a 40-hex id)
+    unsigned_ref = str(published_image)
     line = _refused(_slipway(forge, "run", "promote", "--source", str(app), "--env", "prod",
-                             "--image", unsigned_ref.group(1), *gitops))  # fmt: skip
-    assert (
-        f"refusing {REPOSITORY}@{unsigned_ref.group(1).rsplit('@', 1)[1]}: signature: it is not signed"
-        in line
-    )
+                             "--image", unsigned_ref, *gitops))  # fmt: skip
+    assert f"refusing {REPOSITORY}@{published_image.digest}: signature: it is not signed" in line
 
     # the same signed digest claimed as another commit's build
     _retag(digest, "c" * 40)
@@ -153,4 +148,3 @@ def test_signed_build_is_verified_before_a_protected_promotion_and_every_bad_one
     assert "is not a PEM public key" in line
 
     assert forge.git(gitops_repo.checkout, "ls-remote", "origin") == refs_before, "a refusal pushed something"
-    del commit

@@ -40,7 +40,9 @@ def test_require_signature_overrides_the_default_either_way() -> None:
 
 
 def test_require_signature_without_a_public_key_is_refused() -> None:
-    with pytest.raises(ConfigError, match=r"environments\[dev\]: require_signature: true needs signing.public_key"):
+    with pytest.raises(
+        ConfigError, match=r"environments\[dev\]: require_signature: true needs signing.public_key"
+    ):
         _parse("  - name: dev\n    require_signature: true\n")
 
 

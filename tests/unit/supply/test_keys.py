@@ -23,7 +23,11 @@ def test_fingerprint_is_the_sha256_of_the_der_key() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["not a key", PUBLIC.replace("MFkw", "!!!!"), "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"],
+    [
+        "not a key",
+        PUBLIC.replace("MFkw", "!!!!"),
+        "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",
+    ],
 )
 def test_a_garbled_public_key_is_refused_naming_the_file(tmp_path: Path, text: str) -> None:
     path = tmp_path / "cosign.pub"
@@ -42,5 +46,7 @@ def test_a_private_key_that_is_not_cosign_is_refused_without_echoing_it() -> Non
     with pytest.raises(ConfigError) as info:
         check_private_key(secret)
     assert "c2VjcmV0LXZhbHVl" not in str(info.value)
-    ok = "-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\neyJr\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n"
+    ok = (
+        "-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\neyJr\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n"
+    )
     assert check_private_key(ok) == ok
