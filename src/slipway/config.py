@@ -26,6 +26,7 @@ __all__ = [
     "PolicyConfig",
     "PolicyException",
     "ScanConfig",
+    "SigningConfig",
     "load_config",
     "parse_config",
 ]
@@ -92,8 +93,11 @@ _ENVIRONMENT = Record(
         "deploy": Field(str, default="gitops", choices=DEPLOY_MODES),
         "allow_direct": Field(bool, default=False),
         "cluster": Field(_CLUSTER, absent_none=True),
+        "require_signature": Field(bool, absent_none=True),
     }
 )
+
+_SIGNING = Record({"public_key": Field(str, required=True, check=_relative)})
 
 _EXCEPTION = Record(
     {
@@ -166,6 +170,7 @@ SCHEMA = Record(
             ),
         ),
         "tools": Field(MapOf(str), default={}),
+        "signing": Field(_SIGNING, absent_none=True),
     }
 )
 
@@ -198,6 +203,8 @@ class Environment:
     deploy: str = "gitops"
     allow_direct: bool = False
     cluster: ClusterConfig | None = None
+    # None: required when the environment is protected and slipway.yaml has `signing:`.
+    require_signature: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -290,6 +297,13 @@ class GitopsConfig:
 
 
 @dataclass(frozen=True)
+class SigningConfig:
+    """The public key that verifies the app's image signatures and attestations (cosign PEM)."""
+
+    public_key: str
+
+
+@dataclass(frozen=True)
 class AppConfig:
     """One application's pipeline configuration (a parsed slipway.yaml)."""
 
@@ -304,6 +318,18 @@ class AppConfig:
     gitops: GitopsConfig
     tools: Mapping[str, str]
     source: Path
+    signing: SigningConfig | None = None
+
+    def requires_signature(self, env: str) -> bool:
+        """Whether promoting to `env` verifies the image's signature and attestations first."""
+        environment = self.environment(env)
+        if environment.require_signature is not None:
+            return environment.require_signature
+        return environment.protected and self.signing is not None
+
+    def public_key_path(self) -> Path | None:
+        """The signing public key's file, relative to slipway.yaml (None without `signing:`)."""
+        return self.source.parent / self.signing.public_key if self.signing else None
 
     def environment(self, name: str) -> Environment:
         """The environment called `name`, or a ConfigError listing the known ones."""
@@ -328,6 +354,11 @@ def _cross_checks(values: dict[str, Any], path: Path) -> list[str]:
         if not env or not env.get("name"):
             continue
         where = f"{path}: environments[{env['name']}]"
+        if env.get("require_signature") and not values.get("signing"):
+            problems.append(
+                f"{where}: require_signature: true needs signing.public_key "
+                "(make a key pair with `slipway keys generate`)"
+            )
         if env.get("deploy") == "direct" and not env.get("cluster"):
             problems.append(f"{where}: deploy: direct needs a cluster: (kubeconfig and namespace)")
         if env.get("deploy") == "direct" and env.get("protected") and not env.get("allow_direct"):
@@ -390,6 +421,7 @@ def _build(v: dict[str, Any], path: Path) -> AppConfig:
         ),
         tools=v["tools"],
         source=path,
+        signing=SigningConfig(v["signing"]["public_key"]) if v["signing"] else None,
     )
 
 
@@ -406,4 +438,6 @@ def _environment(e: dict[str, Any]) -> Environment:
     cluster = (
         ClusterConfig(c["kubeconfig"], c["namespace"], c["rollout_timeout"], c["workload"]) if c else None
     )
-    return Environment(e["name"], e["protected"], e["deploy"], e["allow_direct"], cluster)
+    return Environment(
+        e["name"], e["protected"], e["deploy"], e["allow_direct"], cluster, e["require_signature"]
+    )

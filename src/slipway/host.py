@@ -56,6 +56,8 @@ class BuildOptions:
     allow_custom_tag: bool = False
     cache_suffix: str = ""
     kubeconfig: str = ""  # env:NAME or file:PATH, overriding each cluster's kubeconfig source
+    signing_key: str = ""  # env:NAME or file:PATH of a cosign private key: sign and attest
+    signing_password: str = ""  # env:NAME or file:PATH of its password (none: an empty one)
 
 
 def _kube_targets(config: AppConfig, envs: list[str], kubeconfig: str) -> dict[str, Any]:
@@ -83,9 +85,20 @@ async def _build_request(
     info = source_info(options.source, options.revision)
     env = config.environment(options.env or config.environments[0].name)
     preflight(config, env.name, options.tag or info.revision, allow_custom_tag=options.allow_custom_tag)
+    key_text, password = _signing_secrets(options)
     async with engine_connection():
         from dagger import dag
 
+        from slipway.stages.cosign import SigningKey
+
+        signing = (
+            SigningKey(
+                dag.set_secret("slipway-signing-key", key_text),
+                dag.set_secret("slipway-signing-password", password),
+            )
+            if key_text
+            else None
+        )
         yield (
             config,
             BuildRequest(
@@ -103,8 +116,23 @@ async def _build_request(
                     [e.name for e in config.environments] if every_env else [env.name],
                     options.kubeconfig,
                 ),
+                signing_key=signing,
             ),
         )
+
+
+def _signing_secrets(options: BuildOptions) -> tuple[str, str]:
+    """The signing key's PEM text and its password ("" and "" without --signing-key)."""
+    from slipway.keys import check_private_key
+    from slipway.secrets import read_secret
+
+    if not options.signing_key:
+        if options.signing_password:
+            raise ConfigError("--signing-password: pass --signing-key too (the password unlocks it)")
+        return "", ""
+    key = check_private_key(read_secret(options.signing_key, "--signing-key", multiline=True))
+    password = read_secret(options.signing_password, "--signing-password") if options.signing_password else ""
+    return key, password
 
 
 async def run_build(
@@ -268,6 +296,7 @@ class AppTarget:
         direct_push: bool = False,
         source: str = "",
         evidence: str = "",
+        source_url: str = "",
     ) -> Any:
         """The PromoteRequest writing `image` into this target's environment, with its rules."""
         from slipway.promotion import PromoteRequest
@@ -277,8 +306,21 @@ class AppTarget:
             forge_token=forge_token, values_path=self.values_path(self.env), locator=self.locator,
             repository=self.repository,
             direct_push=direct_push, forge_kind=forge_kind, source=source, evidence=evidence,
-            supersede=self.supersede,
+            supersede=self.supersede, verify=self.verify_input(source, source_url),
         )  # fmt: skip
+
+    def verify_input(self, revision: str, source_url: str) -> Any:
+        """What the promotion verifies when the environment requires a signature (else None)."""
+        from slipway.keys import read_public_key
+        from slipway.promotion.steps.verify_signature import VerifyInput
+        from slipway.tool_images import ToolImages
+
+        if self.config is None or not self.config.requires_signature(self.env):
+            return None
+        path = self.config.public_key_path()
+        assert path is not None  # the config refuses require_signature without signing:
+        cosign = ToolImages.resolve(self.tools)["cosign"]
+        return VerifyInput(read_public_key(path), cosign, revision, source_url)
 
 
 def app_target(config: AppConfig | None, app: str, env: str) -> AppTarget:

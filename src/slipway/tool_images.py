@@ -36,6 +36,7 @@ DEFAULT_IMAGES: Mapping[str, str] = {
     "kubeconform": "ghcr.io/yannh/kubeconform:v0.8.0",
     "conftest": "openpolicyagent/conftest:v0.71.1",
     "trivy": "aquasec/trivy:0.74.0",
+    "cosign": "ghcr.io/sigstore/cosign/cosign:v2.4.3",
     "git": "alpine/git:2.47.2",
     # kubectl for server-side dry-runs and deploys; the local image also holds helm.
     "kubectl": "registry.k8s.io/kubectl:v1.37.2",

@@ -132,7 +132,7 @@ colour: blue
         "13: environments[0].protected: duplicate key 'protected' (first at line 12)",
         "14: app: duplicate key 'app' (first at line 1)",
         "15: colour: unknown key (known keys: app, image, toolchain, build, deploy, environments, "
-        "scan, policy, gitops, tools)",
+        "scan, policy, gitops, tools, signing)",
     ]
 
 

@@ -13,6 +13,7 @@ from slipway.cli.doctor import doctor
 from slipway.cli.engine import engine_app
 from slipway.cli.history import history
 from slipway.cli.init import init
+from slipway.cli.keys import keys_app
 from slipway.cli.plan import plan
 from slipway.cli.policy import policy_app
 from slipway.cli.run import run_app
@@ -36,6 +37,7 @@ app.command()(plan)
 app.command()(status)
 app.add_typer(cluster_app, name="cluster")
 app.add_typer(engine_app, name="engine")
+app.add_typer(keys_app, name="keys")
 app.add_typer(policy_app, name="policy")
 app.add_typer(run_app, name="run")
 

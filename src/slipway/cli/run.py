@@ -26,6 +26,13 @@ KUBECONFIG_OPT = typer.Option(
     help="Kubeconfig as env:NAME or file:PATH (default: each env's cluster.kubeconfig).",
 )
 
+SIGNING_KEY_OPT = typer.Option(
+    "", "--signing-key", help="cosign private key as env:NAME or file:PATH: then sbom, sign and attest run."
+)
+SIGNING_PASSWORD_OPT = typer.Option(
+    "", "--signing-password", help="The signing key's password as env:NAME or file:PATH (default: none)."
+)
+
 run_app = typer.Typer(
     help="Run a pipeline function on the engine.", no_args_is_help=True, rich_markup_mode=None
 )
@@ -76,14 +83,19 @@ def build_cmd(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the result object as JSON."),
     kubeconfig: str = KUBECONFIG_OPT,
+    signing_key: str = SIGNING_KEY_OPT,
+    signing_password: str = SIGNING_PASSWORD_OPT,
 ) -> None:
-    """Test, build, scan, render, validate and publish one application."""
+    """Test, build, scan, render, validate and publish one application (then sign it, with a key)."""
     import anyio
 
     from slipway.host import BuildOptions, run_build
     from slipway.report import graph_json
 
-    options = BuildOptions(source, env, revision, tag, allow_custom_tag, kubeconfig=kubeconfig)
+    options = BuildOptions(
+        source, env, revision, tag, allow_custom_tag, kubeconfig=kubeconfig,
+        signing_key=signing_key, signing_password=signing_password,
+    )  # fmt: skip
     config, outcome = anyio.run(run_build, options, progress(as_json=as_json))
     if as_json:
         result(json.dumps(graph_json(outcome), indent=2))
@@ -297,6 +309,8 @@ def build_and_propose_cmd(
     kubeconfig: str = KUBECONFIG_OPT,
     wait: bool = WAIT_OPT,
     wait_timeout: int = WAIT_TIMEOUT_OPT,
+    signing_key: str = SIGNING_KEY_OPT,
+    signing_password: str = SIGNING_PASSWORD_OPT,
 ) -> None:
     """Build, gate and publish the app, then open the promotion PR for its first environment."""
     import functools
@@ -307,7 +321,10 @@ def build_and_propose_cmd(
     from slipway.report import evidence_json, graph_json
 
     gitops = _gitops(repo, token, base, forge)
-    options = BuildOptions(source, revision=revision, kubeconfig=kubeconfig)
+    options = BuildOptions(
+        source, revision=revision, kubeconfig=kubeconfig,
+        signing_key=signing_key, signing_password=signing_password,
+    )  # fmt: skip
     call = functools.partial(run_build_and_propose, wait_s=wait_timeout if wait else 0,
                              on_wait=None if as_json else info)  # fmt: skip
     _, outcome = anyio.run(call, options, gitops, progress(as_json=as_json))

@@ -11,7 +11,8 @@ from slipway.config import AppConfig
 from slipway.errors import ConfigError
 from slipway.refs import ImageRef
 from slipway.runner import Step
-from slipway.stages import build, dry_run, publish, render, scan, test, validate
+from slipway.stages import build, dry_run, publish, render, sbom, scan, sign, test, validate
+from slipway.stages.cosign import SigningKey
 from slipway.tool_images import ToolImages
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ __all__ = [
     "preflight",
     "render_config",
     "request_from_directory",
+    "supply_chain_steps",
 ]
 
 
@@ -48,6 +50,8 @@ class BuildRequest:
     # False for the gates alone (flows/checks.py): the image carries no provenance labels and
     # is never published.
     labelled: bool = True
+    # Given: sbom, sign and attest run too; only sign and attest ever receive the key.
+    signing_key: SigningKey | None = None
 
     @property
     def publish_config(self) -> publish.PublishConfig:
@@ -157,7 +161,42 @@ def build_steps(req: BuildRequest, *, with_publish: bool = True) -> list[Step]:
     ]
     if with_publish:
         steps.append(Step("publish", run_publish, needs=("test", "scan", "validate")))
+        if req.signing_key is not None:
+            steps += supply_chain_steps(req, tools, req.signing_key)
     return steps
+
+
+def supply_chain_steps(req: BuildRequest, tools: ToolImages, key: SigningKey) -> list[Step]:
+    """Sbom beside the gates; sign and attest of the published digest once every gate passed."""
+
+    async def run_sbom(out: Any) -> sbom.SbomResult:
+        return await sbom.sbom(out["build"].image, tools["trivy"])
+
+    async def run_sign(out: Any) -> sign.Signed:
+        return await sign.sign(out["publish"], tools["cosign"], key)
+
+    async def run_attest(out: Any) -> sign.Attested:
+        from slipway.flows.provenance_facts import build_facts
+        from slipway.provenance import provenance_statement
+
+        used = (
+            "trivy",
+            "cosign",
+            _toolchain_tool(req.config),
+            req.config.deploy.kind,
+            "kubeconform",
+            "conftest",
+        )
+        facts = await build_facts(req, {name: tools[name] for name in used})
+        statement = provenance_statement(out["publish"], facts)
+        boms: sbom.SbomResult = out["sbom"]
+        return await sign.attest(out["publish"], tools["cosign"], key, statement, boms.spdx, boms.cyclonedx)
+
+    return [
+        Step("sbom", run_sbom, needs=("build",)),
+        Step("sign", run_sign, needs=("publish",)),
+        Step("attest", run_attest, needs=("publish", "sbom")),
+    ]
 
 
 def env_steps(req: BuildRequest, env: str, suffix: str = "") -> list[Step]:

@@ -23,7 +23,14 @@ if TYPE_CHECKING:
     from slipway.runner import Outputs, StepRecord
     from slipway.stages.validate import ValidateResult
 
-__all__ = ["GitopsTarget", "ProposeResult", "build_and_propose", "evidence_markdown", "exception_lines"]
+__all__ = [
+    "GitopsTarget",
+    "ProposeResult",
+    "build_and_propose",
+    "evidence_markdown",
+    "exception_lines",
+    "supply_chain_lines",
+]
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,24 @@ def exception_lines(result: ValidateResult) -> list[str]:
     return lines
 
 
+def supply_chain_lines(graph: GraphResult) -> list[str]:
+    """The build's SBOM, signature and attestations as evidence (none when nothing was signed)."""
+    from slipway.provenance import summarize
+    from slipway.stages.cosign import TLOG_SKIPPED
+
+    sbom, attest = graph.steps.get("sbom"), graph.steps.get("attest")
+    if sbom is None or attest is None or attest.evidence is None:
+        return []
+    a = attest.evidence
+    digest = f"{a.image.repository}@{a.image.digest}"
+    builder = summarize(a.provenance["predicate"]).builder
+    return [
+        f"- Signed (cosign): {digest}; attested: {', '.join(a.types)}; {TLOG_SKIPPED}",
+        f"- SBOM (trivy, SPDX-JSON and CycloneDX): {sbom.evidence.packages} packages",
+        f"- Provenance (SLSA v1): subject {digest}; builder {builder}",
+    ]
+
+
 def evidence_markdown(graph: GraphResult, manifests_diff: str = "") -> str:
     """The pull request's evidence section: scan, validation and policy exceptions, Helm hooks, diff."""
     lines = ["### Evidence"]
@@ -81,6 +106,7 @@ def evidence_markdown(graph: GraphResult, manifests_diff: str = "") -> str:
             "- Helm hooks (validated; the controller runs them around the release, not in the diff):"
         )
         lines += [f"  - {h.label} ({h.hook})" for h in render.evidence.hooks]
+    lines += supply_chain_lines(graph)
     test = graph.steps.get("test")
     if test is not None and test.evidence is not None:
         lines.append(f"- Tests: `{test.evidence.command}` passed")

@@ -102,7 +102,12 @@ def proposal_request(req: BuildRequest, target: GitopsTarget, env: str, image: I
 
     target_env = app_target(req.config, "", env)
     return target_env.promote_request(  # type: ignore[no-any-return]
-        image, target.remote, target.forge_token, target.forge_kind, source=req.revision
+        image,
+        target.remote,
+        target.forge_token,
+        target.forge_kind,
+        source=req.revision,
+        source_url=req.source_url,
     )
 
 

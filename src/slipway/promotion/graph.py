@@ -4,6 +4,9 @@
     clone → locate → resolve → edit → find-pr → push → open-pr → supersede  (pull request)
     clone → locate → resolve → edit                                         (plan: nothing pushed)
 
+With `verify` in the request, a `verify` step (after resolve) checks the digest's signature and
+attestations, and push waits for it.
+
 An edit that changes nothing (the image has already landed) leaves the later steps nothing to do.
 """
 
@@ -25,6 +28,7 @@ from slipway.promotion.steps.push import Pushed, PushInput, push
 from slipway.promotion.steps.resolve_image import ResolvedImage, ResolveInput, refuse, resolve_image
 from slipway.promotion.steps.supersede import Superseded, SupersedeInput, supersede
 from slipway.refs import ImageRef
+from slipway.promotion.steps.verify_signature import Verified, verify_lines, verify_signature
 from slipway.runner import GraphResult, Step, StepRecord, run_graph
 
 if TYPE_CHECKING:
@@ -55,7 +59,8 @@ def promotion_steps(
     )
     edit_in = EditInput(req.locator)
     push_in = PushInput(req.remote, req.app, req.env, req.source, req.direct_push)
-    gates = tuple(push_after)
+    gates = tuple(push_after) + (("verify",) if req.verify is not None else ())
+    verify_in = req.verify
 
     async def run_clone(_: Outputs) -> Cloned:
         return await clone(clone_in)
@@ -65,6 +70,10 @@ def promotion_steps(
 
     async def run_resolve(_: Outputs) -> ResolvedImage:
         return await resolve_image(resolve_in)
+
+    async def run_verify(out: Outputs) -> Verified:
+        assert verify_in is not None
+        return await verify_signature(out["resolve"].image, verify_in)
 
     async def run_edit(out: Outputs) -> Edited:
         return await edit(edit_in, out["locate"].path, out["locate"].text, out["resolve"].image)
@@ -91,9 +100,12 @@ def promotion_steps(
         found: FoundPr | None = out["find-pr"]
         if found is None:
             return None
+        text = evidence(out) if evidence is not None else req.evidence
+        if verified := out.get("verify"):
+            text = "\n".join([text.rstrip("\n"), *verify_lines(verified)]) + "\n"
         open_in = OpenPrInput(
             req.app, req.env, req.remote.base, partial(delete_branch, req.remote, out["clone"].repo),
-            req.source, evidence(out) if evidence is not None else req.evidence,
+            req.source, text,
         )  # fmt: skip
         resolved: ResolvedImage = out["resolve"]
         return await open_pr(
@@ -117,6 +129,8 @@ def promotion_steps(
     ]
     if not pushing:
         return steps
+    if verify_in is not None:
+        steps.append(Step("verify", run_verify, needs=("resolve",)))
     if req.direct_push:
         return [*steps, Step("push", run_push, needs=("clone", "resolve", "edit", *gates))]
     steps += [

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from slipway.gitops.forges import PullRequest
 from slipway.gitops.locators import KeysLocator, Locator
 from slipway.gitops.repo import GitRemote
+from slipway.promotion.steps.verify_signature import VerifyInput
 from slipway.refs import ImageRef
 
 __all__ = ["PromoteRequest", "PromoteResult"]
@@ -30,6 +31,8 @@ class PromoteRequest:
     source: str = ""
     evidence: str = ""
     supersede: bool = True
+    # Set when the environment requires a signature: verified before anything is pushed.
+    verify: VerifyInput | None = None
 
 
 @dataclass(frozen=True)

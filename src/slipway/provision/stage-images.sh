@@ -87,7 +87,7 @@ build_tool() { # REF INPUTS (TOOL from $CURRENT_TOOL)
   docker_build "$ctx/Dockerfile" "$ctx" "$1" "$2"
 }
 
-TOOL_NAMES=(helm kustomize kubeconform conftest trivy git)
+TOOL_NAMES=(helm kustomize kubeconform conftest trivy cosign git)
 if [ -x "$CLUSTER_BIN/kubectl" ] && [ -f "$CLUSTER_BIN/.stamps/kubectl" ]; then TOOL_NAMES+=(kubectl); fi
 table="{"
 for CURRENT_TOOL in "${TOOL_NAMES[@]}"; do

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the pipeline tools from the Go module proxy at pinned versions, as static binaries in
-# $SLIPWAY_CACHE/tools/bin/: helm, kustomize, kubeconform, conftest, trivy, actionlint, act
+# $SLIPWAY_CACHE/tools/bin/: helm, kustomize, kubeconform, conftest, trivy, cosign (signs and
+# attests published images, verifies them before a promotion), actionlint, act
 # (runs GitHub workflows in local containers), and trivydb-gen (our tools/trivydb: writes an offline Trivy DB from a fixture of advisories).
 # gitlab-ci-local (npm, run with the host's Node) goes to $SLIPWAY_CACHE/tools/gitlab-ci-local/,
 # linked from tools/bin/: the engine tests run the generated .gitlab-ci.yml with it.
@@ -25,6 +26,7 @@ KUSTOMIZE_VERSION="${KUSTOMIZE_VERSION:-v5.8.2}"       # v5.8.3 needs k8s.io/kub
 KUBECONFORM_VERSION="${KUBECONFORM_VERSION:-v0.8.0}"
 CONFTEST_VERSION="${CONFTEST_VERSION:-v0.71.1}"
 TRIVY_VERSION="${TRIVY_VERSION:-v0.74.0}"
+COSIGN_VERSION="${COSIGN_VERSION:-v2.4.3}"
 ACTIONLINT_VERSION="${ACTIONLINT_VERSION:-v1.7.12}"
 ACT_VERSION="${ACT_VERSION:-v0.2.89}"
 GITLAB_CI_LOCAL_VERSION="${GITLAB_CI_LOCAL_VERSION:-4.60.0}" # npm; needs Node >= 18
@@ -46,13 +48,14 @@ declare -A WANT=(
   [kubeconform]="kubeconform=$KUBECONFORM_VERSION"
   [conftest]="conftest=$CONFTEST_VERSION"
   [trivy]="trivy=$TRIVY_VERSION"
+  [cosign]="cosign=$COSIGN_VERSION"
   [actionlint]="actionlint=$ACTIONLINT_VERSION"
   [act]="act=$ACT_VERSION"
   [gitlab-ci-local]="gitlab-ci-local=$GITLAB_CI_LOCAL_VERSION"
   [trivydb-gen]="trivydb-gen=$TRIVYDB_HASH"
   [k8s-schemas]="kubernetes-validate=$K8S_VALIDATE_VERSION k8s-schemas=v$K8S_SCHEMA_VERSION"
 )
-PARTS=(helm kustomize kubeconform conftest trivy actionlint act gitlab-ci-local trivydb-gen k8s-schemas)
+PARTS=(helm kustomize kubeconform conftest trivy cosign actionlint act gitlab-ci-local trivydb-gen k8s-schemas)
 ALL_WANT="$(for p in "${PARTS[@]}"; do echo "${WANT[$p]}"; done)"
 STAMP="$TOOLS_BIN/.built"
 
@@ -132,6 +135,16 @@ build_trivy() {
   # As trivy's goreleaser.yml: it uses encoding/json/v2.
   GOEXPERIMENT=jsonv2 gobuild "-X github.com/aquasecurity/trivy/pkg/version/app.ver=${TRIVY_VERSION#v}" trivy ./cmd/trivy
   "$TOOLS_BIN/trivy" --version
+}
+
+build_cosign() {
+  source_copy github.com/sigstore/cosign/v2 "$COSIGN_VERSION" cosign
+  local commit
+  commit=$(module_info "github.com/sigstore/cosign/v2@$COSIGN_VERSION" Origin.Hash)
+  gobuild "-X sigs.k8s.io/release-utils/version.gitVersion=$COSIGN_VERSION \
+    -X sigs.k8s.io/release-utils/version.gitCommit=$commit \
+    -X sigs.k8s.io/release-utils/version.gitTreeState=clean" cosign ./cmd/cosign
+  "$TOOLS_BIN/cosign" version
 }
 
 build_actionlint() {
@@ -233,6 +246,7 @@ part kustomize build_kustomize
 part kubeconform build_kubeconform
 part conftest build_conftest
 part trivy build_trivy
+part cosign build_cosign
 part actionlint build_actionlint
 part act build_act
 part gitlab-ci-local install_gitlab_ci_local

@@ -1,0 +1,85 @@
+"""sign and attest: the published digest signed with cosign, its SBOMs and provenance attached.
+
+Both run only after publish, so only after every gate passed; both get the signing key as a
+secret variable (`stages/cosign.py`), and nothing else in the build graph does.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from slipway.errors import StageError
+from slipway.refs import ImageRef
+from slipway.stages.cosign import SigningKey, cosign_container, cosign_exec, signed_with
+from slipway.stages.engine_calls import exec_outcome, stage_errors, tail
+
+if TYPE_CHECKING:
+    import dagger
+
+__all__ = ["Attested", "Signed", "attest", "sign"]
+
+_NO_TLOG = "--tlog-upload=false"
+# cosign predicate type -> where the predicate is mounted
+_PREDICATES = {
+    "slsaprovenance1": "/attest/provenance.json",
+    "spdxjson": "/attest/sbom.spdx.json",
+    "cyclonedx": "/attest/sbom.cdx.json",
+}
+
+
+@dataclass(frozen=True)
+class Signed:
+    """The digest that was signed."""
+
+    image: ImageRef
+
+
+@dataclass(frozen=True)
+class Attested:
+    """The digest and the attestation types attached to it; the provenance statement."""
+
+    image: ImageRef
+    types: tuple[str, ...]
+    provenance: Mapping[str, Any]
+
+
+async def _run(stage: str, doing: str, ctr: dagger.Container) -> None:
+    async with stage_errors(stage, doing, "check the registry and the signing key"):
+        outcome = await exec_outcome(ctr)
+    if outcome.exit_code != 0:
+        msg = f"could not {doing}: cosign exited {outcome.exit_code}: {tail(outcome.output, 1)}"
+        raise StageError(stage, msg, details=tail(outcome.output))
+
+
+async def sign(image: ImageRef, tool_image: str, key: SigningKey) -> Signed:
+    """Sign `image` (by digest) with `key`; the signature goes next to it in its registry."""
+    ctr, target = cosign_container(tool_image, image)
+    ctr = cosign_exec(signed_with(ctr, key), target, ["sign", "--key", "env://COSIGN_KEY", _NO_TLOG])
+    await _run("sign", f"sign {image.repository}@{image.digest}", ctr)
+    return Signed(image)
+
+
+async def attest(
+    image: ImageRef,
+    tool_image: str,
+    key: SigningKey,
+    provenance: Mapping[str, Any],
+    spdx: dagger.File,
+    cyclonedx: dagger.File,
+) -> Attested:
+    """Attach the provenance's predicate and both SBOMs to `image` as signed attestations."""
+    from dagger import dag
+
+    ctr, target = cosign_container(tool_image, image)
+    predicate = dag.directory().with_new_file("p.json", json.dumps(provenance["predicate"])).file("p.json")
+    files = {"slsaprovenance1": predicate, "spdxjson": spdx, "cyclonedx": cyclonedx}
+    ctr = signed_with(ctr, key)
+    for kind, path in _PREDICATES.items():
+        ctr = ctr.with_mounted_file(path, files[kind])
+        args = ["attest", "--key", "env://COSIGN_KEY", _NO_TLOG, "--type", kind, "--predicate", path]
+        ctr = cosign_exec(ctr, target, args)
+        await _run("attest", f"attest {kind} for {image.repository}@{image.digest}", ctr)
+    return Attested(image, tuple(_PREDICATES), provenance)

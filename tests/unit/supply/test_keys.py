@@ -1,0 +1,52 @@
+"""keys.py: public-key fingerprints, garbled keys refused, private keys checked without echoing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from slipway.errors import ConfigError
+from slipway.keys import check_private_key, fingerprint, read_public_key
+
+PUBLIC = """-----BEGIN PUBLIC KEY-----
+MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEas/r5L3ea5uhCuyN1FiMQsCLCpMB
+ulQfKBUVnSRS378xP4ndupmFNCLBdRBb5lWRC8OY4Yjtg8e/iHrHPD7gcw==
+-----END PUBLIC KEY-----
+"""
+
+
+def test_fingerprint_is_the_sha256_of_the_der_key() -> None:
+    # as `openssl pkey -pubin -outform DER | sha256sum` gives for this key
+    assert fingerprint(PUBLIC) == "SHA256:2e647d068d134e8b1f098441dfa8ebb038c5aee6ceedcec0f7a92aa3712e5ced"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "not a key",
+        PUBLIC.replace("MFkw", "!!!!"),
+        "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",
+    ],
+)
+def test_a_garbled_public_key_is_refused_naming_the_file(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "cosign.pub"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=f"signing: {path} is not a PEM public key"):
+        read_public_key(path)
+
+
+def test_a_missing_public_key_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="does not exist"):
+        read_public_key(tmp_path / "nope.pub")
+
+
+def test_a_private_key_that_is_not_cosign_is_refused_without_echoing_it() -> None:
+    secret = "-----BEGIN RSA PRIVATE KEY-----\nc2VjcmV0LXZhbHVl\n-----END RSA PRIVATE KEY-----"
+    with pytest.raises(ConfigError) as info:
+        check_private_key(secret)
+    assert "c2VjcmV0LXZhbHVl" not in str(info.value)
+    ok = (
+        "-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\neyJr\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n"
+    )
+    assert check_private_key(ok) == ok
