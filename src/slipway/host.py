@@ -201,7 +201,7 @@ async def run_build_and_propose_group(
 
     options = [BuildOptions(source, revision=revision, kubeconfig=kubeconfig) for source in sources]
     checked = [_checked(o) for o in options]
-    check_group_apps([config.app for config, _, _ in checked])
+    check_group_apps([config.app for config, _, _ in checked], "build-and-propose")
     group_env([config for config, _, _ in checked])
     async with engine_connection():
         requests = [_request(o, c) for o, c in zip(options, checked, strict=True)]

@@ -76,7 +76,7 @@ def _scoped(app: str, run: Callable[[Outputs], Awaitable[Any]]) -> Callable[[Out
 
 def merged_build_steps(reqs: Sequence[BuildRequest]) -> list[Step]:
     """Every app's build steps named `<app>:<step>`; each publish waits for every app's gates."""
-    check_group_apps([r.config.app for r in reqs])
+    check_group_apps([r.config.app for r in reqs], "build-and-propose")
     per_app = {r.config.app: build_steps(r) for r in reqs}
     publishes = {app: s for app, steps in per_app.items() for s in steps if s.name == "publish"}
     gates = tuple(f"{app}:{need}" for app, s in publishes.items() for need in s.needs)

@@ -47,15 +47,15 @@ __all__ = ["check_group", "check_group_apps", "group_failure", "group_result", "
 _SEP = "\x00"  # between the files of a group as read from a branch (never in a YAML file)
 
 
-def check_group_apps(names: Sequence[str]) -> None:
-    """Refuse a group that is not two or more distinct, valid app names."""
+def check_group_apps(names: Sequence[str], doing: str = "promote") -> None:
+    """Refuse a group that is not two or more distinct, valid app names (`doing` leads the error)."""
     for name in names:
         check_app(name)
     if len(names) < 2:
-        raise ConfigError("promote: a group promotion needs two or more apps (--app A --app B, or --all)")
+        raise ConfigError(f"{doing}: a group promotion needs two or more apps (--app A --app B, or --all)")
     if len(set(names)) != len(names):
         twice = sorted({n for n in names if names.count(n) > 1})
-        raise ConfigError(f"promote: {', '.join(twice)} named more than once")
+        raise ConfigError(f"{doing}: {', '.join(twice)} named more than once")
 
 
 def check_group(req: GroupRequest) -> None:

@@ -56,4 +56,4 @@ def test_the_same_app_twice_is_refused(tmp_path: Path) -> None:
     api, _ = make_app(tmp_path / "a", "web-api")
     again, _ = make_app(tmp_path / "b", "web-api")
     code, err = _propose("--source", str(api), "--source", str(again))
-    assert (code, err) == (2, "error: promote: web-api named more than once")
+    assert (code, err) == (2, "error: build-and-propose: web-api named more than once")
