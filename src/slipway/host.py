@@ -34,6 +34,7 @@ __all__ = [
     "rollback_env",
     "run_build",
     "run_build_and_propose",
+    "run_build_and_propose_group",
     "run_checks",
     "run_deploy",
     "run_direct_rollback",
@@ -71,6 +72,47 @@ def _kube_targets(config: AppConfig, envs: list[str], kubeconfig: str) -> dict[s
     }
 
 
+def _checked(options: BuildOptions) -> tuple[AppConfig, Any, str]:
+    """The app's config, its source's commit and the environment built, checked offline."""
+    from slipway.flows.build import preflight
+
+    config = load_config(options.source)
+    info = source_info(options.source, options.revision)
+    env = config.environment(options.env or config.environments[0].name)
+    preflight(config, env.name, options.tag or info.revision, allow_custom_tag=options.allow_custom_tag)
+    return config, info, env.name
+
+
+def _request(
+    options: BuildOptions,
+    checked: tuple[AppConfig, Any, str],
+    *,
+    every_env: bool = False,
+    signing: Any = None,
+) -> Any:
+    """The BuildRequest of a checked app (on an open connection)."""
+    from dagger import dag
+
+    from slipway.flows.build import BuildRequest
+
+    config, info, env = checked
+    return BuildRequest(
+        config=config,
+        source=dag.host().directory(str(options.source.resolve()), exclude=SOURCE_EXCLUDES),
+        env=env,
+        revision=info.revision,
+        created=info.created,
+        source_url=info.url,
+        tag=options.tag,
+        allow_custom_tag=options.allow_custom_tag,
+        cache_suffix=options.cache_suffix,
+        kube=_kube_targets(
+            config, [e.name for e in config.environments] if every_env else [env], options.kubeconfig
+        ),
+        signing_key=signing,
+    )
+
+
 @contextlib.asynccontextmanager
 async def _build_request(
     options: BuildOptions, *, every_env: bool = False
@@ -79,46 +121,25 @@ async def _build_request(
 
     The request carries the cluster of the built environment (of every one with `every_env`).
     """
-    from slipway.flows.build import BuildRequest, preflight
-
-    config = load_config(options.source)
-    info = source_info(options.source, options.revision)
-    env = config.environment(options.env or config.environments[0].name)
-    preflight(config, env.name, options.tag or info.revision, allow_custom_tag=options.allow_custom_tag)
+    checked = _checked(options)
     key_text, password = _signing_secrets(options)
     async with engine_connection():
-        from dagger import dag
+        signing = _signing_key(key_text, password)
+        yield checked[0], _request(options, checked, every_env=every_env, signing=signing)
 
-        from slipway.stages.cosign import SigningKey
 
-        signing = (
-            SigningKey(
-                dag.set_secret("slipway-signing-key", key_text),
-                dag.set_secret("slipway-signing-password", password),
-            )
-            if key_text
-            else None
-        )
-        yield (
-            config,
-            BuildRequest(
-                config=config,
-                source=dag.host().directory(str(options.source.resolve()), exclude=SOURCE_EXCLUDES),
-                env=env.name,
-                revision=info.revision,
-                created=info.created,
-                source_url=info.url,
-                tag=options.tag,
-                allow_custom_tag=options.allow_custom_tag,
-                cache_suffix=options.cache_suffix,
-                kube=_kube_targets(
-                    config,
-                    [e.name for e in config.environments] if every_env else [env.name],
-                    options.kubeconfig,
-                ),
-                signing_key=signing,
-            ),
-        )
+def _signing_key(key_text: str, password: str) -> Any:
+    """The signing key and its password as engine secrets (on an open connection), or None."""
+    if not key_text:
+        return None
+    from dagger import dag
+
+    from slipway.stages.cosign import SigningKey
+
+    return SigningKey(
+        dag.set_secret("slipway-signing-key", key_text),
+        dag.set_secret("slipway-signing-password", password),
+    )
 
 
 def _signing_secrets(options: BuildOptions) -> tuple[str, str]:
@@ -203,6 +224,28 @@ async def run_build_and_propose(
                 on_wait(f"wait: merge {pr.url if pr else 'the promotion'}; then {env} must run {image}")
             await wait_for_env(config, env, image, options.kubeconfig, wait_s, on_wait)
         return config, outcome
+
+
+async def run_build_and_propose_group(
+    sources: Sequence[Path],
+    gitops: GitopsOptions,
+    on_change: Callable[[StepRecord], None] | None = None,
+    *,
+    revision: str = "",
+    kubeconfig: str = "",
+) -> Any:
+    """Several apps built in one graph, published, and proposed for their first environment in one PR."""
+    from slipway.flows.build_group import build_and_propose_group, group_env
+    from slipway.promotion.group_graph import check_group_apps
+
+    options = [BuildOptions(source, revision=revision, kubeconfig=kubeconfig) for source in sources]
+    checked = [_checked(o) for o in options]
+    check_group_apps([config.app for config, _, _ in checked], "build-and-propose")
+    group_env([config for config, _, _ in checked])
+    async with engine_connection():
+        requests = [_request(o, c) for o, c in zip(options, checked, strict=True)]
+        target = gitops_target(gitops, dict(checked[0][0].tools))
+        return await build_and_propose_group(requests, target, on_change)
 
 
 async def run_plan(

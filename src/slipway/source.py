@@ -3,18 +3,41 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from slipway.errors import ConfigError
 
-__all__ = ["SOURCE_EXCLUDES", "SourceInfo", "check_provenance", "source_info"]
+__all__ = ["SOURCE_EXCLUDES", "SourceInfo", "app_dirs", "check_provenance", "source_info"]
 
 # The one source filter: what never reaches the engine as the app's source (VCS metadata, local
 # build output, slipway's own machine-local state: the toolchain link and tool table `slipway init
 # --dagger` writes). The CLI passes it as `exclude=`, the Dagger module as its `Ignore([...])`.
 SOURCE_EXCLUDES = [".git", "node_modules", ".venv", "__pycache__", "dist", "bin/", ".slipway"]
+
+
+def app_dirs(patterns: Sequence[str]) -> list[Path]:
+    """The app directories `--source` names, each once, in order.
+
+    A path counts as given; a pattern (`apps/*`) as the directories it matches that hold a
+    slipway.yaml, sorted.
+    """
+    found: dict[Path, Path] = {}
+    for pattern in patterns:
+        if not any(c in pattern for c in "*?["):
+            found.setdefault(Path(pattern).resolve(), Path(pattern))
+            continue
+        path = Path(pattern)
+        root = Path(path.anchor) if path.is_absolute() else Path()
+        matched = sorted(p for p in root.glob(str(path.relative_to(root))) if (p / "slipway.yaml").is_file())
+        if not matched:
+            msg = f"--source {pattern!r}: no directory matching it holds a slipway.yaml (check the pattern)"
+            raise ConfigError(msg)
+        for app_dir in matched:
+            found.setdefault(app_dir.resolve(), app_dir)
+    return list(found.values())
 
 
 def check_provenance(created: str, source_url: str) -> None:

@@ -297,9 +297,17 @@ def deploy_cmd(
         result(f"Running: {done.image} (deployment/{done.workload})")
 
 
+BUILD_SOURCES_OPT = typer.Option(
+    ...,
+    "--source",
+    help="The application directory (has slipway.yaml); repeat it, or give a pattern ('apps/*'), "
+    "to build several apps in one graph and propose them in one PR.",
+)
+
+
 @run_app.command("build-and-propose")
 def build_and_propose_cmd(
-    source: Path = APP_DIR_OPT,
+    sources: list[str] = BUILD_SOURCES_OPT,
     repo: str = REPO_OPT,
     token: str = TOKEN_OPT,
     revision: str = REVISION_OPT,
@@ -312,17 +320,30 @@ def build_and_propose_cmd(
     signing_key: str = SIGNING_KEY_OPT,
     signing_password: str = SIGNING_PASSWORD_OPT,
 ) -> None:
-    """Build, gate and publish the app, then open the promotion PR for its first environment."""
+    """Build, gate and publish the app, then open the promotion PR for its first environment.
+
+    Several apps (--source repeated, or a pattern like 'apps/*') build concurrently in one graph
+    and are proposed in one PR; if any app's gate fails, none is published or proposed.
+    """
     import functools
 
     import anyio
 
     from slipway.host import BuildOptions, run_build_and_propose
     from slipway.report import evidence_json, graph_json
+    from slipway.source import app_dirs
 
+    dirs = app_dirs(sources)
     gitops = _gitops(repo, token, base, forge)
+    if len(dirs) > 1:
+        if signing_key:
+            raise ConfigError("build-and-propose: --signing-key takes one app (several: build each signed)")
+        if wait:
+            raise ConfigError("build-and-propose: --wait takes one app (several: merge, then check each)")
+        _build_and_propose_group(dirs, gitops, revision, kubeconfig, as_json=as_json)
+        return
     options = BuildOptions(
-        source, revision=revision, kubeconfig=kubeconfig,
+        dirs[0], revision=revision, kubeconfig=kubeconfig,
         signing_key=signing_key, signing_password=signing_password,
     )  # fmt: skip
     call = functools.partial(run_build_and_propose, wait_s=wait_timeout if wait else 0,
@@ -334,5 +355,28 @@ def build_and_propose_cmd(
     finish(outcome.graph, as_json=as_json)
     if not as_json:
         result(f"Image: {outcome.graph.steps['publish'].evidence}")
+        pr = outcome.promotion.pull_request
+        result(f"PR: {pr.url if pr else '(none: ' + outcome.promotion.status + ')'}")
+
+
+def _build_and_propose_group(
+    dirs: list[Path], gitops: GitopsOptions, revision: str, kubeconfig: str, *, as_json: bool
+) -> None:
+    import functools
+
+    import anyio
+
+    from slipway.host import run_build_and_propose_group
+    from slipway.report import evidence_json, graph_json
+
+    call = functools.partial(run_build_and_propose_group, revision=revision, kubeconfig=kubeconfig)
+    outcome = anyio.run(call, dirs, gitops, progress(as_json=as_json))
+    if as_json:
+        promotion = evidence_json(outcome.promotion) if outcome.promotion else None
+        result(json.dumps({"graph": graph_json(outcome.graph), "promotion": promotion}, indent=2))
+    finish(outcome.graph, as_json=as_json)
+    if not as_json:
+        for app, image in outcome.promotion.images.items():
+            result(f"Image: {app}: {image}")
         pr = outcome.promotion.pull_request
         result(f"PR: {pr.url if pr else '(none: ' + outcome.promotion.status + ')'}")

@@ -27,8 +27,8 @@ from slipway.promotion.steps.open_pr import OpenedPr, OpenPrInput, open_pr
 from slipway.promotion.steps.push import Pushed, PushInput, push
 from slipway.promotion.steps.resolve_image import ResolvedImage, ResolveInput, refuse, resolve_image
 from slipway.promotion.steps.supersede import Superseded, SupersedeInput, supersede
-from slipway.refs import ImageRef
 from slipway.promotion.steps.verify_signature import Verified, verify_lines, verify_signature
+from slipway.refs import ImageRef
 from slipway.runner import GraphResult, Step, StepRecord, run_graph
 
 if TYPE_CHECKING:

@@ -1,6 +1,8 @@
 """A group promotion as steps on the runner: per-app steps feeding one commit and one pull request.
 
     clone → from:<app> → locate:<app> → resolve:<app> → edit:<app>   (each app, concurrently)
+
+`from:<app>` reads the image `from_env` runs, or checks the app's given image (a fresh build's).
           → find-pr → push → open-pr → supersede                     (once, for every app)
 
 Nothing is pushed unless every app's steps passed; a failure names the app. Apps whose image
@@ -30,7 +32,7 @@ from slipway.promotion.steps.open_group_pr import GroupMember, open_group_pr
 from slipway.promotion.steps.open_pr import OpenedPr, OpenPrInput
 from slipway.promotion.steps.push import Pushed, PushInput, commit_message, push_files
 from slipway.promotion.steps.resolve_image import ResolvedImage, ResolveInput, resolve_image
-from slipway.promotion.steps.source_image import SourceImageInput, source_image
+from slipway.promotion.steps.source_image import SourceImageInput, given_image, source_image
 from slipway.promotion.steps.supersede import Superseded, SupersedeInput, supersede
 from slipway.refs import ImageRef
 from slipway.runner import GraphResult, Step, StepRecord, run_graph
@@ -45,25 +47,29 @@ __all__ = ["check_group", "check_group_apps", "group_failure", "group_result", "
 _SEP = "\x00"  # between the files of a group as read from a branch (never in a YAML file)
 
 
-def check_group_apps(names: Sequence[str]) -> None:
-    """Refuse a group that is not two or more distinct, valid app names."""
+def check_group_apps(names: Sequence[str], doing: str = "promote") -> None:
+    """Refuse a group that is not two or more distinct, valid app names (`doing` leads the error)."""
     for name in names:
         check_app(name)
     if len(names) < 2:
-        raise ConfigError("promote: a group promotion needs two or more apps (--app A --app B, or --all)")
+        raise ConfigError(f"{doing}: a group promotion needs two or more apps (--app A --app B, or --all)")
     if len(set(names)) != len(names):
         twice = sorted({n for n in names if names.count(n) > 1})
-        raise ConfigError(f"promote: {', '.join(twice)} named more than once")
+        raise ConfigError(f"{doing}: {', '.join(twice)} named more than once")
 
 
 def check_group(req: GroupRequest) -> None:
     """Refuse, before anything is cloned, a group that can never be promoted (names, paths)."""
     check_env(req.env, "--env")
-    check_env(req.from_env, "--from")
+    if req.from_env:
+        check_env(req.from_env, "--from")
     check_group_apps([a.app for a in req.apps])
     for a in req.apps:
         safe_repo_path(a.values_path)
-        safe_repo_path(a.from_path)
+        if a.image is None:
+            if not req.from_env:
+                raise ConfigError(f"promote: {a.app}: no image given and no --from ENV to read it from")
+            safe_repo_path(a.from_path)
 
 
 def _moving(req: GroupRequest, out: Outputs) -> list[tuple[GroupApp, ImageRef, Edited]]:
@@ -92,12 +98,13 @@ def _app_steps(req: GroupRequest, a: GroupApp) -> list[Step]:
     """One app's from → locate → resolve → edit, reading and writing only its own files."""
     url, env = req.remote.url, req.env
     from_in = SourceImageInput(
-        a.app, req.from_env, safe_repo_path(a.from_path), url, a.locator, a.repository, env,
-        a.protected, req.direct_push,
-    )  # fmt: skip
+        a.app, req.from_env, a.from_path, url, a.locator, a.repository, env, a.protected, req.direct_push
+    )
     path = safe_repo_path(a.values_path)
 
     async def run_from(out: Outputs) -> ImageRef:
+        if a.image is not None:
+            return given_image(from_in, a.image)
         return await source_image(from_in, out["clone"])
 
     async def run_locate(out: Outputs) -> Located:
@@ -124,7 +131,8 @@ def _app_steps(req: GroupRequest, a: GroupApp) -> list[Step]:
 def group_steps(req: GroupRequest) -> list[Step]:
     """The group's steps wired with `needs`; refuses offline a group that can never be promoted."""
     check_group(req)
-    paths = tuple(dict.fromkeys(safe_repo_path(p) for a in req.apps for p in (a.from_path, a.values_path)))
+    files = [p for a in req.apps for p in (a.from_path if a.image is None else "", a.values_path) if p]
+    paths = tuple(dict.fromkeys(safe_repo_path(p) for p in files))
     per_app = ("clone", *(f"{kind}:{a.app}" for a in req.apps for kind in ("resolve", "edit")))
 
     async def run_clone(_: Outputs) -> dagger.Directory:

@@ -7,26 +7,31 @@ from dataclasses import dataclass, field
 from slipway.gitops.forges import PullRequest
 from slipway.gitops.locators import KeysLocator, Locator
 from slipway.gitops.repo import GitRemote
+from slipway.refs import ImageRef
 
 __all__ = ["GroupApp", "GroupRequest", "GroupResult"]
 
 
 @dataclass(frozen=True)
 class GroupApp:
-    """One app of the group: its file in the target and in the source environment, and its rules."""
+    """One app of the group: its file in the target and in the source environment, and its rules.
+
+    With `image` (a fresh build's published image) the app moves that image and `from_path` is unused.
+    """
 
     app: str
     protected: bool
     values_path: str
-    from_path: str
+    from_path: str = ""
     locator: Locator = field(default_factory=KeysLocator)
     repository: str = ""
     evidence: str = ""
+    image: ImageRef | None = None
 
 
 @dataclass(frozen=True)
 class GroupRequest:
-    """Move every app's image from `from_env` to `env` together."""
+    """Move every app's image (given, or read from `from_env`) to `env` together."""
 
     env: str
     from_env: str

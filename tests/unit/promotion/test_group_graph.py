@@ -190,3 +190,36 @@ async def test_a_shared_step_s_error_is_raised_as_it_was_and_an_app_s_stage_erro
         StageError, match=r"^promote: nothing promoted, api: registry: could not reach r.test"
     ):
         await promote_group(pinned)
+
+
+async def test_given_images_move_without_a_source_env_and_only_the_target_files_are_cloned(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built = {"api": parse_ref(f"r.test/api:{'d' * 40}"), "ui": parse_ref(f"r.test/ui:{'e' * 40}")}
+    apps = tuple(
+        GroupApp(app, False, _path(app, "staging"), repository=f"r.test/{app}", evidence=f"built {app}",
+                 image=image)
+        for app, image in built.items()
+    )  # fmt: skip
+    for app in built:
+        del world.files[_path(app, "dev")]
+    result = await promote_group(dataclasses.replace(REQ, from_env="", apps=apps))
+    assert result.images == {app: str(image) for app, image in built.items()}
+    [(files, _, _)] = world.pushes
+    assert "d" * 40 in files[_path("api", "staging")] and "e" * 40 in files[_path("ui", "staging")]
+    [(_, (_, _, _, body))] = [c for c in world.forge.calls if c[0] == "open"]  # type: ignore[misc]
+    assert body.startswith("Promotes **api**, **ui** to **staging** together")
+    assert "built api" in body.split("## ui")[0] and "built ui" in body.split("## ui")[1]
+
+
+def test_an_app_with_neither_an_image_nor_a_source_env_is_refused() -> None:
+    with pytest.raises(ConfigError, match="api: no image given and no --from ENV"):
+        group_steps(dataclasses.replace(REQ, from_env=""))
+
+
+async def test_a_given_image_that_may_not_go_to_the_target_is_refused(world: World) -> None:
+    mutable = dataclasses.replace(_app("api"), protected=True, image=parse_ref("r.test/api:v1"))
+    del world.files[_path("api", "dev")]
+    with pytest.raises(ConfigError, match="api: refusing 'r.test/api:v1'"):
+        await promote_group(dataclasses.replace(REQ, apps=(mutable, _app("ui"))))
+    assert world.pushes == []
