@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
@@ -319,6 +319,8 @@ class AppConfig:
     tools: Mapping[str, str]
     source: Path
     signing: SigningConfig | None = None
+    # slipway.lock beside slipway.yaml: tool name -> `ref@sha256:...` (tool_lock.py)
+    tool_lock: Mapping[str, str] = field(default_factory=dict)
 
     def requires_signature(self, env: str) -> bool:
         """Whether promoting to `env` verifies the image's signature and attestations first."""
@@ -374,8 +376,8 @@ def _cross_checks(values: dict[str, Any], path: Path) -> list[str]:
     return problems
 
 
-def load_config(app_dir: Path) -> AppConfig:
-    """Read `app_dir/slipway.yaml`; raise one ConfigError listing every problem, each at file:line."""
+def load_config(app_dir: Path, *, with_lock: bool = True) -> AppConfig:
+    """Read `app_dir/slipway.yaml` (and its slipway.lock); one ConfigError lists every problem."""
     path = app_dir / CONFIG_FILE
     if not app_dir.is_dir():
         msg = f"config: source directory {app_dir} does not exist (pass an app directory)"
@@ -383,7 +385,11 @@ def load_config(app_dir: Path) -> AppConfig:
     if not path.is_file():
         msg = f"config: no {CONFIG_FILE} in {app_dir} (create one with `slipway init`)"
         raise ConfigError(msg)
-    return parse_config(read_yaml_file(path, "config"), path)
+    from slipway.tool_lock import read_lock
+
+    config = parse_config(read_yaml_file(path, "config"), path)
+    lock = read_lock(app_dir) if with_lock else {}
+    return replace(config, tool_lock=lock) if lock else config
 
 
 def parse_config(text: str, path: Path) -> AppConfig:

@@ -28,6 +28,7 @@ __all__ = [
     "PromoteOptions",
     "app_target",
     "app_targets",
+    "app_tools",
     "git_remote",
     "gitops_target",
     "promote_env",
@@ -188,6 +189,13 @@ async def run_checks(
         return config, await run_graph(check_steps(request, names), on_change)
 
 
+def app_tools(config: AppConfig) -> dict[str, str]:
+    """The app's whole tool table, its lock applied: what the promotion's git and cosign run in."""
+    from slipway.tool_images import ToolImages
+
+    return dict(ToolImages.for_app(config).images)
+
+
 def gitops_target(gitops: GitopsOptions, tools: dict[str, str]) -> Any:
     """The GitOps repository as the flows take it: git remote (with the app's git image) and forge."""
     from slipway.flows.build_and_propose import GitopsTarget
@@ -215,7 +223,7 @@ async def run_build_and_propose(
         env_cluster(config, options.env or config.environments[0].name, required_for="--wait")
 
     async with _build_request(options) as (config, request):
-        target = gitops_target(gitops, dict(config.tools))
+        target = gitops_target(gitops, app_tools(config))
         outcome = await build_and_propose(request, target, on_change)
         if wait_s and outcome.graph.ok and outcome.promotion is not None:
             env, image = request.env, outcome.promotion.image
@@ -244,7 +252,7 @@ async def run_build_and_propose_group(
     group_env([config for config, _, _ in checked])
     async with engine_connection():
         requests = [_request(o, c) for o, c in zip(options, checked, strict=True)]
-        target = gitops_target(gitops, dict(checked[0][0].tools))
+        target = gitops_target(gitops, app_tools(checked[0][0]))
         return await build_and_propose_group(requests, target, on_change)
 
 
@@ -257,7 +265,7 @@ async def run_plan(
     from slipway.flows.plan import plan
 
     async with _build_request(options, every_env=True) as (config, request):
-        return config, await plan(request, gitops_target(gitops, dict(config.tools)), on_change)
+        return config, await plan(request, gitops_target(gitops, app_tools(config)), on_change)
 
 
 @dataclass(frozen=True)
@@ -378,7 +386,7 @@ def app_target(config: AppConfig | None, app: str, env: str) -> AppTarget:
         g = config.gitops
         return AppTarget(
             config.app, env, config.environment(env).protected, g.values_path,
-            locator_for(g, config.repository), config.repository, dict(config.tools), config, g.supersede,
+            locator_for(g, config.repository), config.repository, app_tools(config), config, g.supersede,
         )  # fmt: skip
     if not app:
         msg = "promote: pass --source APP_DIR (with slipway.yaml) or --app NAME"
@@ -601,7 +609,7 @@ async def wait_for_env(
     cluster = env_cluster(config, env, required_for="--wait")
     assert cluster is not None
     target = host_kube_target(cluster, env, kubeconfig)
-    kubectl = ToolImages.resolve(config.tools)["kubectl"]
+    kubectl = ToolImages.for_app(config)["kubectl"]
     return await wait_live(
         target, kubectl, env, env_workload(config, env), parse_ref(image), timeout_s, on_progress
     )
@@ -613,10 +621,10 @@ async def run_status(gitops: GitopsOptions, source: Path, kubeconfig: str = "") 
     from slipway.tool_images import ToolImages
 
     config = load_config(source)
-    tools = ToolImages.resolve(config.tools)
+    tools = ToolImages.for_app(config)
     async with engine_connection():
         kube = _kube_targets(config, [e.name for e in config.environments], kubeconfig)
-        remote = git_remote(gitops, dict(config.tools))
+        remote = git_remote(gitops, app_tools(config))
         return config, await status(config, remote, kube, tools["kubectl"])
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from slipway.errors import ConfigError
 
-__all__ = ["ImageRef", "is_commit_sha", "parse_ref", "split_ref"]
+__all__ = ["ImageRef", "is_commit_sha", "parse_ref", "registry_path", "split_ref"]
 
 _COMMIT_SHA = re.compile(r"^[0-9a-f]{40}$")
 _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
@@ -72,3 +72,17 @@ def parse_ref(text: str) -> ImageRef:
         msg = f"refs: bad tag {tag!r} in {text!r}"
         raise ConfigError(msg)
     return ImageRef(repository, tag, digest)
+
+
+def registry_path(ref: str) -> tuple[str, str]:
+    """The registry `ref` names ("" for Docker Hub) and the repository's path in it.
+
+    Docker Hub's official images get their `library/` prefix: `golang:1.26` is ("", "library/golang").
+    """
+    name = split_ref(ref).repository
+    first, slash, rest = name.partition("/")
+    if slash and ("." in first or ":" in first or first == "localhost"):
+        if first not in ("docker.io", "index.docker.io"):
+            return first, rest
+        name = rest
+    return "", name if "/" in name else f"library/{name}"

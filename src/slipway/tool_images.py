@@ -2,7 +2,9 @@
 
 Lookup order, later wins: the upstream defaults below; the local table `make engine` writes
 (`$SLIPWAY_CACHE/tool-images.json`, or the file `SLIPWAY_TOOL_IMAGES` names) for an
-air-gapped engine; an application's `tools:` in slipway.yaml.
+air-gapped engine, each image pinned by digest; an application's `tools:` in slipway.yaml.
+Then the app's lock (slipway.lock, tool_lock.py) pins each tool it names to a digest: a tool
+whose reference carries a digest is run by that digest.
 """
 
 from __future__ import annotations
@@ -10,22 +12,33 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from slipway.errors import ConfigError
+from slipway.refs import registry_path, split_ref
+
+if TYPE_CHECKING:
+    from slipway.config import AppConfig
 
 __all__ = [
     "DEFAULT_IMAGES",
+    "LOCK_FILE",
     "PROJECT_TOOL_IMAGES",
     "ToolImages",
     "local_image_repositories",
+    "local_table",
     "local_table_path",
+    "unpinned",
 ]
 
 # Where an app keeps a copy of this machine's local table for the Dagger toolchain, which runs
 # in a container and cannot read the host's cache (`slipway init --dagger` writes it).
 PROJECT_TOOL_IMAGES = ".slipway/tool-images.json"
+
+# An app's tool lock, beside its slipway.yaml (tool_lock.py reads and writes it).
+LOCK_FILE = "slipway.lock"
 
 DEFAULT_IMAGES: Mapping[str, str] = {
     "base": "debian:bookworm",
@@ -51,7 +64,8 @@ def local_table_path() -> Path:
     return cache / "tool-images.json"
 
 
-def _local_table() -> dict[str, str]:
+def local_table() -> dict[str, str]:
+    """The local table `make engine` wrote: tool name -> image ({} when there is none)."""
     path = local_table_path()
     if not path.is_file():
         return {}
@@ -77,30 +91,43 @@ class ToolImages:
             known = ", ".join(DEFAULT_IMAGES)
             msg = f"toolchain: unknown tools {unknown} in tools: (known: {known})"
             raise ConfigError(msg)
-        return cls({**DEFAULT_IMAGES, **_local_table(), **(overrides or {})})
+        return cls({**DEFAULT_IMAGES, **local_table(), **(overrides or {})})
+
+    @classmethod
+    def for_app(cls, config: AppConfig) -> ToolImages:
+        """The app's tools (`resolve` with its `tools:`), each one its lock names pinned by the lock.
+
+        A `tools:` entry that names a digest is used as it is. A locked tool the table now names
+        another image for is refused: the lock is stale.
+        """
+        table = dict(cls.resolve(config.tools).images)
+        lock_path = config.source.with_name(LOCK_FILE)
+        for tool, locked in config.tool_lock.items():
+            if split_ref(config.tools.get(tool, "")).digest:
+                continue
+            if unpinned(locked) != unpinned(table[tool]):
+                msg = (
+                    f"{lock_path}: tools.{tool} locks {unpinned(locked)} but the tool table names "
+                    f"{unpinned(table[tool])} (run `slipway tools lock` to lock the image in use)"
+                )
+                raise ConfigError(msg)
+            table[tool] = locked
+        return cls(table)
 
     def __getitem__(self, tool: str) -> str:
         return self.images[tool]
 
 
-def _docker_io_repository(ref: str) -> str:
-    name = ref.split("@", 1)[0].rsplit(":", 1)[0]
-    return name if "/" in name else f"library/{name}"
-
-
-def _names_registry(ref: str) -> bool:
-    """Whether `ref` names its registry host (else it is a Docker Hub name, like `golang:1.26`)."""
-    first, slash, _ = ref.partition("/")
-    return bool(slash) and ("." in first or ":" in first or first == "localhost")
+def unpinned(ref: str) -> str:
+    """`ref` without its digest: `repository[:tag]`."""
+    return str(replace(split_ref(ref), digest=""))
 
 
 def local_image_repositories() -> list[str]:
     """Repositories the embedded registry must hold for the resolved table to work offline."""
-    prefixes = ("localhost:", "127.0.0.1:")
     repos = set()
     for ref in ToolImages.resolve().images.values():
-        if ref.startswith(prefixes):
-            repos.add(ref.split("/", 1)[1].split("@", 1)[0].rsplit(":", 1)[0])
-        elif not _names_registry(ref):
-            repos.add(_docker_io_repository(ref))
+        host, path = registry_path(ref)
+        if not host or host.startswith(("localhost:", "127.0.0.1:")):
+            repos.add(path)
     return sorted(repos)

@@ -103,13 +103,13 @@ async def _direct_request(
     doing: str,
 ) -> DeployRequest:
     """A direct deploy or rollback of the app in `source` to `env`, refused as the CLI refuses."""
-    from slipway.config import parse_config
+    from slipway.flows.build import config_from_directory
     from slipway.flows.deploy import check_direct, check_image
     from slipway.identity import check_env
     from slipway.kube.environment import secret_kube_target
 
     check_env(env, "--env")
-    config = parse_config(await source.file("slipway.yaml").contents(), Path("slipway.yaml"))
+    config = await config_from_directory(source)
     cluster = check_direct(config, env, doing)
     if image:
         check_image(config, env, image)
@@ -118,10 +118,10 @@ async def _direct_request(
 
 
 async def _app_config(source: dagger.Directory) -> AppConfig:
-    """The slipway.yaml in `source`, parsed and checked."""
-    from slipway.config import parse_config
+    """The slipway.yaml in `source` (with its slipway.lock), parsed and checked."""
+    from slipway.flows.build import config_from_directory
 
-    return parse_config(await source.file("slipway.yaml").contents(), Path("slipway.yaml"))
+    return await config_from_directory(source)
 
 
 async def _app_target(source: dagger.Directory, env: str) -> AppTarget:

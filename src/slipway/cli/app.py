@@ -18,6 +18,7 @@ from slipway.cli.plan import plan
 from slipway.cli.policy import policy_app
 from slipway.cli.run import run_app
 from slipway.cli.status import status
+from slipway.cli.tools import tools_app
 from slipway.errors import SlipwayError
 
 app = typer.Typer(
@@ -40,6 +41,7 @@ app.add_typer(engine_app, name="engine")
 app.add_typer(keys_app, name="keys")
 app.add_typer(policy_app, name="policy")
 app.add_typer(run_app, name="run")
+app.add_typer(tools_app, name="tools")
 
 
 @app.callback()

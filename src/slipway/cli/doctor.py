@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from slipway.cli.console import info, result
 
 
-def doctor() -> None:
-    """Check the engine, its version and SDKs, the registry, the stage images and the cluster."""
+def doctor(
+    source: Path = typer.Option(
+        Path(), "--source", help="The application directory whose slipway.lock is checked for drift."
+    ),
+) -> None:
+    """Check the engine, its SDKs, the registry, the stage images and their locks, and the cluster."""
     from slipway.engine.health import run_checks
 
-    checks = run_checks()
+    checks = run_checks(app_dir=source)
     for check in checks:
         mark = ("warn" if check.warning else "ok  ") if check.ok else "FAIL"
         result(f"{mark} {check.name}: {check.detail}")

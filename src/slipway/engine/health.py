@@ -6,14 +6,23 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import anyio
 import httpx
 
 from slipway.engine.settings import EngineSettings, sdk_version
 
-__all__ = ["SDK_DIGEST_VARS", "Check", "builtin_sdk_problems", "cluster_checks", "run_checks"]
+__all__ = [
+    "SDK_DIGEST_VARS",
+    "Check",
+    "builtin_sdk_problems",
+    "cluster_checks",
+    "run_checks",
+    "tool_lock_checks",
+]
 
 # The engine loads its built-in SDKs (an OCI image each) by manifest digest from this store.
 SDK_DIGEST_VARS = {"go": "DAGGER_GO_SDK_MANIFEST_DIGEST", "python": "DAGGER_PYTHON_SDK_MANIFEST_DIGEST"}
@@ -162,6 +171,68 @@ def _stage_images(repos: list[str]) -> Check:
     return Check("stage images", ok=True, detail=f"present: {', '.join(wanted) or 'none needed'}")
 
 
+def _drift_checks(name: str, lock: Mapping[str, str], where: str, fix: str) -> list[Check]:
+    """One check for the lock in `where`, or one warning per drifted tool (a failure if its image is gone)."""
+    from slipway.errors import SlipwayError
+    from slipway.registry import served_digest
+    from slipway.tool_lock import drift
+
+    try:
+        moved = drift(lock)
+    except SlipwayError as exc:
+        return [Check(name, ok=False, detail=str(exc), fix=fix)]
+    checks = []
+    for found in moved:
+        detail = f"{found} ({where})"
+        try:
+            served_digest(f"{found.ref}@{found.locked}")
+        except SlipwayError:
+            gone = f"{detail}, and the locked image is gone from the registry"
+            checks.append(Check(f"{name} {found.tool}", ok=False, detail=gone, fix=fix))
+            continue
+        checks.append(Check(f"{name} {found.tool}", ok=True, detail=detail, fix=fix, warning=True))
+    if not checks:
+        pinned = sum("@sha256:" in ref for ref in lock.values())
+        checks.append(Check(name, ok=True, detail=f"{pinned} tools in {where} match their registry"))
+    return checks
+
+
+def tool_lock_checks(app_dir: Path | None) -> list[Check]:
+    """This machine's tool table and the app's slipway.lock against what their registries serve now.
+
+    A tag that now serves another digest than the one locked is drift: a warning naming the
+    tool, the tag and both digests. No lock at all is a note, never a failure.
+    """
+    from slipway.errors import SlipwayError
+    from slipway.tool_images import LOCK_FILE, local_table, local_table_path
+    from slipway.tool_lock import read_lock
+
+    checks = []
+    table_path = local_table_path()
+    if table_path.is_file():
+        try:
+            pinned = {tool: ref for tool, ref in local_table().items() if "@sha256:" in ref}
+        except SlipwayError as exc:
+            return [Check("tool table", ok=False, detail=str(exc), fix="rerun `make engine`")]
+        if pinned:
+            fix = "rerun `make engine` to rebuild the images and record their digests"
+            checks += _drift_checks("tool table", pinned, str(table_path), fix)
+        else:
+            note = f"{table_path} pins no digests (rerun `make engine` to record them)"
+            checks.append(Check("tool table", ok=True, detail=note))
+    if app_dir is None or not (app_dir / "slipway.yaml").is_file():
+        return checks
+    try:
+        lock = read_lock(app_dir)
+    except SlipwayError as exc:
+        return [*checks, Check("tool lock", ok=False, detail=str(exc), fix="fix or rewrite the lock")]
+    if not lock:
+        note = f"no {LOCK_FILE} in {app_dir} (tools run by tag; `slipway tools lock` pins them)"
+        return [*checks, Check("tool lock", ok=True, detail=note)]
+    fix = "run `slipway tools lock` to accept the new image, or rebuild the image the lock names"
+    return checks + _drift_checks("tool lock", lock, str(app_dir / LOCK_FILE), fix)
+
+
 def cluster_checks(required: bool) -> list[Check]:
     """One check per part of the local cluster and one for its API server.
 
@@ -196,12 +267,15 @@ def cluster_checks(required: bool) -> list[Check]:
 
 
 def run_checks(
-    settings: EngineSettings | None = None, *, cluster_required: bool | None = None
+    settings: EngineSettings | None = None,
+    *,
+    cluster_required: bool | None = None,
+    app_dir: Path | None = None,
 ) -> list[Check]:
     """Run every check, in order, and return all outcomes (never raises for a failed check).
 
     `cluster_required` (default: SLIPWAY_CLUSTER_REQUIRED=1|true) turns a missing or stopped
-    local cluster from warnings into failures.
+    local cluster from warnings into failures. `app_dir`'s slipway.lock is checked for drift.
     """
     settings = settings or EngineSettings.from_env()
     if cluster_required is None:
@@ -223,5 +297,6 @@ def run_checks(
     checks.append(registry)
     if registry.ok:
         checks.append(_stage_images(repos))
+        checks.extend(tool_lock_checks(app_dir))
     checks.extend(cluster_checks(cluster_required))
     return checks

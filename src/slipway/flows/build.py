@@ -69,7 +69,7 @@ def preflight(
     config: AppConfig, env: str, tag: str, *, allow_custom_tag: bool = False
 ) -> tuple[ToolImages, ImageRef]:
     """Everything checkable without an engine: tools, environment and the tag to publish."""
-    tools = ToolImages.resolve(config.tools)
+    tools = ToolImages.for_app(config)
     protected = config.environment(env).protected
     target = publish.check_publish_tag(
         publish.PublishConfig(config.repository, tag, protected, allow_custom_tag)
@@ -92,6 +92,21 @@ def render_config(config: AppConfig, env: str, image: ImageRef, tools: ToolImage
     )
 
 
+async def config_from_directory(source: dagger.Directory) -> AppConfig:
+    """The slipway.yaml in a source directory already in the engine, with its slipway.lock if any."""
+    from pathlib import Path
+
+    from slipway.config import parse_config
+    from slipway.tool_images import LOCK_FILE
+    from slipway.tool_lock import parse_lock
+
+    config = parse_config(await source.file("slipway.yaml").contents(), Path("slipway.yaml"))
+    if not await source.exists(LOCK_FILE):
+        return config
+    lock = parse_lock(await source.file(LOCK_FILE).contents(), Path(LOCK_FILE))
+    return dataclasses.replace(config, tool_lock=lock)
+
+
 async def request_from_directory(
     source: dagger.Directory,
     revision: str,
@@ -107,14 +122,11 @@ async def request_from_directory(
     `created` (the commit time) and `source_url` label the image; both are required for a request
     that builds one, and None only for a request that tests or renders without building.
     """
-    from pathlib import Path
-
-    from slipway.config import parse_config
     from slipway.source import check_provenance
 
     if created is not None or source_url is not None:
         check_provenance(created or "", source_url or "")
-    config = parse_config(await source.file("slipway.yaml").contents(), Path("slipway.yaml"))
+    config = await config_from_directory(source)
     env_name = env or config.environments[0].name
     preflight(config, env_name, tag or revision)
     return BuildRequest(

@@ -81,7 +81,7 @@ class DeployRequest:
     @property
     def tools(self) -> ToolImages:
         """The tool images, with the app's overrides."""
-        return ToolImages.resolve(self.config.tools)
+        return ToolImages.for_app(self.config)
 
     def checked_image(self) -> ImageRef:
         """The image, refused offline when it may not go to this environment."""

@@ -38,7 +38,7 @@ __all__ = ["EnvPlan", "env_plan", "plan", "proposal_request", "proposal_steps"]
 
 
 async def _render_text(req: BuildRequest, env: str, image: ImageRef) -> str:
-    conf = render_config(req.config, env, image, ToolImages.resolve(req.config.tools))
+    conf = render_config(req.config, env, image, ToolImages.for_app(req.config))
     try:
         return (await render.render(req.source, conf)).text
     except Exception as exc:
@@ -62,7 +62,7 @@ async def _server_checked(req: BuildRequest, env: str, image: ImageRef) -> int |
     kube = req.kube.get(env)
     if kube is None:
         return None
-    tools = ToolImages.resolve(req.config.tools)
+    tools = ToolImages.for_app(req.config)
     rendered = await render.render(req.source, render_config(req.config, env, image, tools))
     result = await dry_run.server_dry_run(
         rendered.manifests, dry_run.DryRunConfig(env, kube, tools["kubectl"])

@@ -14,11 +14,14 @@ __all__ = ["build_facts", "tool_digests"]
 
 
 async def tool_digests(tools: Mapping[str, str]) -> dict[str, str]:
-    """Each tool image reference with the digest its registry serves (`ref@sha256:...`)."""
+    """Each tool image reference with its digest: the one it is pinned to, else the one served."""
     from dagger import dag
 
     resolved = {}
     for name, ref in tools.items():
+        if "@sha256:" in ref:  # pinned (locked): the stage ran exactly this
+            resolved[name] = ref
+            continue
         pinned = await dag.container().from_(ref).image_ref()
         digest = pinned.rpartition("@")[2]
         resolved[name] = f"{ref.split('@', 1)[0]}@{digest}" if digest.startswith("sha256:") else ref

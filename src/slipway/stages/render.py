@@ -53,12 +53,14 @@ class RenderResult:
 
     `manifests` and `text` hold what the controller applies (no hooks); `hooks` lists the Helm
     hooks (kind, name, hook types) and `hooks_file` holds them for validation (None: no hooks).
+    `tool_image` is the helm or kustomize image it ran in (by digest when the tool is locked).
     """
 
     manifests: dagger.File
     text: str
     hooks: tuple[Manifest, ...] = ()
     hooks_file: dagger.File | None = None
+    tool_image: str = ""
 
 
 def helm_image_values(image: ImageRef) -> list[str]:
@@ -143,6 +145,7 @@ async def render(source: dagger.Directory, config: RenderConfig) -> RenderResult
         text=applied,
         hooks=hooks,
         hooks_file=_file(join_manifests(hooks)) if hooks else None,
+        tool_image=config.tool_image,
     )
 
 
