@@ -99,9 +99,9 @@ go_toolchain_copy() {
 hash_of() { cat "$@" | sha256sum | cut -c1-16; }
 
 # --- images in the embedded registry (stage-images.sh, sdk-images.sh) ---
-manifest_digest() { # repo tag -> the registry's digest for it, or nothing
+manifest_digest() { # repo tag -> the registry's digest for it (what a pull by tag gets), or nothing
   curl -fsSI "http://$REGISTRY_ADDR/v2/$1/manifests/$2" \
-    -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' 2>/dev/null \
+    -H 'Accept: application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' 2>/dev/null \
     | awk 'tolower($1)=="docker-content-digest:" {print $2}' | tr -d '\r'
 }
 

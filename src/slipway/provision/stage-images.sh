@@ -100,7 +100,10 @@ for CURRENT_TOOL in "${TOOL_NAMES[@]}"; do
   esac
   publish "tool-$CURRENT_TOOL" "slipway-tools/$CURRENT_TOOL" "$version" \
     "$(echo "$inputs" | sha256sum | cut -c1-16)" build_tool
-  table="$table\"$CURRENT_TOOL\": \"localhost:$REGISTRY_PORT/slipway-tools/$CURRENT_TOOL:$version\", "
+  # Each image by the digest just pushed: this table is the tool lock of this machine.
+  digest=$(manifest_digest "slipway-tools/$CURRENT_TOOL" "$version" || true)
+  [ -n "$digest" ] || die "slipway-tools/$CURRENT_TOOL:$version: no digest in the registry after the push"
+  table="$table\"$CURRENT_TOOL\": \"localhost:$REGISTRY_PORT/slipway-tools/$CURRENT_TOOL:$version@$digest\", "
 done
 echo "${table%, }}" | python3 -m json.tool >"$TABLE.tmp" && mv "$TABLE.tmp" "$TABLE"
 echo "==> tool image table: $TABLE"
