@@ -154,3 +154,30 @@ def test_provenance_records_a_locked_tool_by_the_digest_it_ran_without_asking_ag
     from slipway.flows.provenance_facts import tool_digests
 
     assert anyio.run(tool_digests, {"helm": f"{HELM}@{B}"}) == {"helm": f"{HELM}@{B}"}
+
+
+class _Directory:
+    """Stands in for a dagger.Directory already in the engine (files by name)."""
+
+    def __init__(self, files: dict[str, str]) -> None:
+        self.files = files
+
+    async def exists(self, path: str) -> bool:
+        return path in self.files
+
+    def file(self, path: str) -> _Directory:
+        return _Directory({"": self.files[path]})
+
+    async def contents(self) -> str:
+        return self.files[""]
+
+
+def test_the_module_reads_the_lock_from_the_source_directory_too() -> None:
+    import anyio
+
+    from slipway.flows.build import config_from_directory
+
+    config = f"{CONFIG_HEAD}  - name: dev\n"
+    source = _Directory({"slipway.yaml": config, "slipway.lock": lock_text({"helm": f"{HELM}@{B}"})})
+    assert anyio.run(config_from_directory, source).tool_lock == {"helm": f"{HELM}@{B}"}
+    assert anyio.run(config_from_directory, _Directory({"slipway.yaml": config})).tool_lock == {}
