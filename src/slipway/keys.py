@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from slipway.errors import ConfigError
+from slipway.stages.tool_container import tool_container
 
 __all__ = [
     "PRIVATE_KEY_FILE",
@@ -104,8 +105,7 @@ async def generate_key_pair(out: Path, tool_image: str, password: str) -> tuple[
 
     _refuse_existing(out)
     ctr = (
-        dag.container()
-        .from_(tool_image)
+        (await tool_container(tool_image))
         .with_workdir("/keys")
         # a fresh pair every time: without it the engine would answer from its cache
         .with_env_variable("SLIPWAY_KEYGEN_NONCE", secrets.token_hex(16))

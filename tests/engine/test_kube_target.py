@@ -16,7 +16,7 @@ async def test_kubectl_and_helm_reach_the_api_server(
     engine: EngineSettings, cluster: Cluster, cluster_namespace: str
 ) -> None:
     target = cluster.local.target(cluster_namespace)
-    ctr = kube_container(target, ToolImages.resolve()["kubectl"])
+    ctr = await kube_container(target, ToolImages.resolve()["kubectl"])
     whoami = await ctr.with_exec(
         target.kubectl("auth", "whoami", "-o", "jsonpath={.status.userInfo.username}")
     ).stdout()

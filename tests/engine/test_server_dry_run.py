@@ -129,7 +129,7 @@ async def test_kubeconfig_is_in_no_layer_log_or_message(
 
     await _dry_run(cluster, cluster_namespace, _manifests())
     target = cluster.local.target(cluster_namespace)
-    ctr = kube_container(target, ToolImages.resolve()["kubectl"]).with_exec(target.kubectl("version"))
+    ctr = (await kube_container(target, ToolImages.resolve()["kubectl"])).with_exec(target.kubectl("version"))
     assert "Server Version: v1.37.2" in await ctr.stdout()
     tarball = tmp_path / "kubectl.tar"
     await ctr.as_tarball().export(str(tarball))

@@ -122,7 +122,7 @@ async def _get_json(target: KubeTarget, image: str, env: str, *args: str) -> dic
 
     from slipway.kube.target import kube_container
 
-    ctr = kube_container(target, image)
+    ctr = await kube_container(target, image)
     async with stage_errors("status", f"read {args[0]} in {env}", "check the kubectl image"):
         outcome = await exec_outcome(
             ctr.with_exec(target.kubectl("get", *args, "-o", "json"), expect=ReturnType.ANY)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from slipway.errors import ConfigError
+from slipway.stages.tool_container import tool_container
 
 if TYPE_CHECKING:
     import dagger
@@ -106,7 +107,7 @@ def fresh(ctr: dagger.Container) -> dagger.Container:
     return ctr.with_env_variable("SLIPWAY_FRESH", f"{time.time_ns()}-{uuid.uuid4().hex}")
 
 
-def kube_container(target: KubeTarget, image: str) -> dagger.Container:
+async def kube_container(target: KubeTarget, image: str) -> dagger.Container:
     """A container from `image` (kubectl, helm) wired to the target's API server.
 
     The kubeconfig is mounted read-only at KUBECONFIG_PATH; a loopback server is bound through a
@@ -115,8 +116,7 @@ def kube_container(target: KubeTarget, image: str) -> dagger.Container:
     from dagger import PortForward, dag
 
     ctr = (
-        dag.container()
-        .from_(image)
+        (await tool_container(image))
         .with_mounted_secret(KUBECONFIG_PATH, target.kubeconfig, mode=0o400)
         .with_env_variable("KUBECONFIG", KUBECONFIG_PATH)
         .with_env_variable("HELM_NAMESPACE", target.namespace)

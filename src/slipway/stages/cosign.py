@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from slipway.refs import ImageRef
+from slipway.stages.tool_container import tool_container
 
 if TYPE_CHECKING:
     import dagger
@@ -45,12 +46,12 @@ class SigningKey:
     password: dagger.Secret
 
 
-def cosign_container(tool_image: str, image: ImageRef) -> tuple[dagger.Container, str]:
+async def cosign_container(tool_image: str, image: ImageRef) -> tuple[dagger.Container, str]:
     """A cosign container able to reach `image`'s registry, and how to name the image in it."""
     from dagger import PortForward, dag
 
     ref = f"{image.repository}@{image.digest}"
-    ctr = dag.container().from_(tool_image).with_env_variable("COSIGN_YES", "true")
+    ctr = (await tool_container(tool_image)).with_env_variable("COSIGN_YES", "true")
     host, _, path = image.repository.partition("/")
     parts = urlsplit(f"//{host}")
     if parts.hostname not in _LOOPBACK:

@@ -158,7 +158,9 @@ async def _helm_deploy(source: dagger.Directory, config: DeployConfig) -> Deploy
     if config.env_file:
         args += ["--values", config.env_file]
     args += helm_image_values(config.image)
-    ctr = kube_container(target, config.helm_image).with_directory("/app", source).with_workdir("/app")
+    ctr = (
+        (await kube_container(target, config.helm_image)).with_directory("/app", source).with_workdir("/app")
+    )
     async with stage_errors("deploy", f"run helm upgrade for {config.where}", "check the helm image"):
         outcome = await exec_outcome(ctr.with_exec(args, expect=ReturnType.ANY))
     if outcome.exit_code == 0:
@@ -171,7 +173,7 @@ async def _helm_deploy(source: dagger.Directory, config: DeployConfig) -> Deploy
     if not (timed_out or rolled_back or uninstalled):
         msg = f"could not deploy {config.app} to {config.where} with helm: {reason}"
         raise StageError("deploy", msg + (f" ({advice})" if advice else ""), details=tail(outcome.output))
-    kubectl = kube_container(target, config.kubectl_image)
+    kubectl = await kube_container(target, config.kubectl_image)
     state = await workload_state(
         kubectl, target, config.workload, "deploy", f"read deployment/{config.workload}"
     )
@@ -199,7 +201,7 @@ async def _kubectl_deploy(source: dagger.Directory, config: DeployConfig) -> Dep
         RenderConfig(config.app, config.env, config.kind, config.path, config.env_file, config.image,
                      config.kustomize_image),
     )  # fmt: skip
-    ctr = kube_container(target, config.kubectl_image)
+    ctr = await kube_container(target, config.kubectl_image)
     before = await workload_state(ctr, target, workload, "deploy", f"read deployment/{workload}")
     applied = await kubectl_run(
         ctr.with_mounted_file(_MANIFESTS, rendered.manifests), target,
@@ -276,7 +278,7 @@ async def verify(
     from slipway.kube.target import kube_container
 
     where = f"{env} (namespace {target.namespace})"
-    ctr = kube_container(target, kubectl_image)
+    ctr = await kube_container(target, kubectl_image)
     read: list[ExecOutcome] = []
     if waited:
         async with anyio.create_task_group() as tg:

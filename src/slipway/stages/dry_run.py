@@ -117,7 +117,7 @@ async def server_dry_run(manifests: dagger.File, config: DryRunConfig) -> DryRun
         "-f",
         _MANIFESTS,
     )
-    ctr = kube_container(target, config.kubectl_image).with_mounted_file(_MANIFESTS, manifests)
+    ctr = (await kube_container(target, config.kubectl_image)).with_mounted_file(_MANIFESTS, manifests)
     async with stage_errors("validate", f"dry-run the manifests for {config.env}", "check the kubectl image"):
         outcome = await exec_outcome(ctr.with_exec(args, expect=ReturnType.ANY))
         problems = server_problems(outcome.stderr) or [tail(outcome.output, 1)]

@@ -17,6 +17,7 @@ from slipway.errors import StageError
 from slipway.manifest_docs import Manifest, join_manifests, split_manifests
 from slipway.refs import ImageRef
 from slipway.stages.engine_calls import exec_outcome, stage_errors, tail
+from slipway.stages.tool_container import tool_container
 
 if TYPE_CHECKING:
     import dagger
@@ -92,18 +93,19 @@ def helm_template_args(config: RenderConfig) -> list[str]:
 _KUSTOMIZE = 'cd -- "$SLIPWAY_OVERLAY" && kustomize edit set image "$SLIPWAY_IMAGE" && kustomize build .'
 
 
-def render_container(source: dagger.Directory, config: RenderConfig) -> dagger.Container:
+async def render_container(source: dagger.Directory, config: RenderConfig) -> dagger.Container:
     """The container that renders into /out/manifests.yaml (exit code not enforced)."""
     from dagger import ReturnType, dag
 
-    ctr = dag.container().from_(config.tool_image).with_directory("/app", source).with_workdir("/app")
+    ctr = (await tool_container(config.tool_image)).with_directory("/app", source).with_workdir("/app")
     if config.kind == "helm":
         args = helm_template_args(config)
     else:
         ctr = ctr.with_env_variable("SLIPWAY_OVERLAY", config.env_file or config.path)
         ctr = ctr.with_env_variable("SLIPWAY_IMAGE", f"{config.app}={config.image}")
         args = ["sh", "-c", _KUSTOMIZE]
-    return ctr.with_exec(["mkdir", "-p", "/out"]).with_exec(args, redirect_stdout=_OUT, expect=ReturnType.ANY)
+    ctr = ctr.with_directory("/out", dag.directory())
+    return ctr.with_exec(args, redirect_stdout=_OUT, expect=ReturnType.ANY)
 
 
 async def _check_present(source: dagger.Directory, config: RenderConfig) -> None:
@@ -129,7 +131,7 @@ async def render(source: dagger.Directory, config: RenderConfig) -> RenderResult
     """Render now; raise StageError('render', ...) with the tool's error."""
     await _check_present(source, config)
     tool = "helm template" if config.kind == "helm" else "kustomize build"
-    ctr = render_container(source, config)
+    ctr = await render_container(source, config)
     async with stage_errors("render", f"run {tool}", "check the chart or overlay"):
         outcome = await exec_outcome(ctr)
         if outcome.exit_code != 0:

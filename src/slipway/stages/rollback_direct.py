@@ -74,7 +74,7 @@ async def _helm_plan(config: DirectRollbackConfig) -> RollbackPlan:
         "--max",
         "256",
     ]
-    ctr = kube_container(target, config.helm_image)
+    ctr = await kube_container(target, config.helm_image)
     async with stage_errors("rollback", f"read the helm history of {config.app}", "check the helm image"):
         outcome = await exec_outcome(ctr.with_exec(args, expect=ReturnType.ANY))
     if outcome.exit_code != 0:
@@ -95,7 +95,7 @@ async def _helm_plan(config: DirectRollbackConfig) -> RollbackPlan:
 async def _kubectl_plan(config: DirectRollbackConfig) -> RollbackPlan:
     from slipway.kube.target import kube_container
 
-    ctr = kube_container(config.target, config.kubectl_image)
+    ctr = await kube_container(config.target, config.kubectl_image)
     state = await workload_state(ctr, config.target, config.workload, "rollback",
                                  f"read deployment/{config.workload}")  # fmt: skip
     chosen = replicaset_rollback_target(state, config.where)
@@ -119,11 +119,11 @@ async def roll_back(config: DirectRollbackConfig, plan: RollbackPlan) -> Rollbac
     if plan.tool == "helm":
         args = ["helm", "rollback", config.app, str(plan.to), "--namespace", target.namespace,
                 "--wait", "--timeout", f"{config.timeout_s}s"]  # fmt: skip
-        ctr = kube_container(target, config.helm_image)
+        ctr = await kube_container(target, config.helm_image)
         async with stage_errors("rollback", f"run helm rollback for {config.where}", "check the helm image"):
             outcome = await exec_outcome(ctr.with_exec(args, expect=ReturnType.ANY))
     else:
-        ctr = kube_container(target, config.kubectl_image)
+        ctr = await kube_container(target, config.kubectl_image)
         outcome = await kubectl_run(ctr, target, "rollout", "undo", f"deployment/{config.workload}",
                                     f"--to-revision={plan.to}")  # fmt: skip
     if outcome.exit_code != 0:

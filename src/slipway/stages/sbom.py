@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from slipway.errors import StageError
 from slipway.stages.engine_calls import exec_outcome, stage_errors, tail
+from slipway.stages.tool_container import tool_container
 
 if TYPE_CHECKING:
     import dagger
@@ -40,12 +41,11 @@ def package_count(spdx: dict[str, Any]) -> int:
 
 async def sbom(image: dagger.Container, tool_image: str) -> SbomResult:
     """Both SBOMs of `image`; StageError('sbom', ...) when trivy cannot write them."""
-    from dagger import ReturnType, dag
+    from dagger import ReturnType
 
     common = ["trivy", "image", "--input", "/sbom/image.tar", "--quiet"]
     ctr = (
-        dag.container()
-        .from_(tool_image)
+        (await tool_container(tool_image))
         .with_mounted_file("/sbom/image.tar", image.as_tarball())
         .with_exec([*common, "--format", "spdx-json", "--output", SPDX], expect=ReturnType.ANY)
     )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from slipway.errors import StageError
 from slipway.stages.engine_calls import exec_outcome, stage_errors, tail
+from slipway.stages.tool_container import tool_container
 
 if TYPE_CHECKING:
     import dagger
@@ -78,15 +79,15 @@ def parse_report(report: dict[str, Any], severities: tuple[str, ...]) -> ScanRes
     return ScanResult(counts=counts, findings=tuple(findings), blocking=blocking)
 
 
-def scan_container(image: dagger.Container, config: ScanConfig) -> dagger.Container:
+async def scan_container(image: dagger.Container, config: ScanConfig) -> dagger.Container:
     """The trivy run over `image` exported as an OCI tarball; writes the JSON report."""
-    from dagger import ReturnType, dag
+    from dagger import ReturnType
 
     args = [
         "trivy", "image", "--input", "/scan/image.tar", "--scanners", "vuln",
         "--format", "json", "--output", _REPORT, "--exit-code", "0", "--quiet",
     ]  # fmt: skip
-    ctr = dag.container().from_(config.image).with_mounted_file("/scan/image.tar", image.as_tarball())
+    ctr = (await tool_container(config.image)).with_mounted_file("/scan/image.tar", image.as_tarball())
     if config.ignore_file is not None:
         ctr = ctr.with_mounted_file("/scan/.trivyignore", config.ignore_file)
         args += ["--ignorefile", "/scan/.trivyignore"]
@@ -95,7 +96,7 @@ def scan_container(image: dagger.Container, config: ScanConfig) -> dagger.Contai
 
 async def scan(image: dagger.Container, config: ScanConfig) -> ScanResult:
     """Scan `image`; raise StageError('scan', ...) listing the findings the gate blocks on."""
-    ctr = scan_container(image, config)
+    ctr = await scan_container(image, config)
     async with stage_errors("scan", "scan the image", "check the trivy image and its DB"):
         outcome = await exec_outcome(ctr)
         if outcome.exit_code != 0:

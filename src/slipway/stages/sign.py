@@ -56,7 +56,7 @@ async def _run(stage: str, doing: str, ctr: dagger.Container) -> None:
 
 async def sign(image: ImageRef, tool_image: str, key: SigningKey) -> Signed:
     """Sign `image` (by digest) with `key`; the signature goes next to it in its registry."""
-    ctr, target = cosign_container(tool_image, image)
+    ctr, target = await cosign_container(tool_image, image)
     ctr = cosign_exec(signed_with(ctr, key), target, ["sign", "--key", "env://COSIGN_KEY", _NO_TLOG])
     await _run("sign", f"sign {image.repository}@{image.digest}", ctr)
     return Signed(image)
@@ -73,7 +73,7 @@ async def attest(
     """Attach the provenance's predicate and both SBOMs to `image` as signed attestations."""
     from dagger import dag
 
-    ctr, target = cosign_container(tool_image, image)
+    ctr, target = await cosign_container(tool_image, image)
     predicate = dag.directory().with_new_file("p.json", json.dumps(provenance["predicate"])).file("p.json")
     files = {"slsaprovenance1": predicate, "spdxjson": spdx, "cyclonedx": cyclonedx}
     ctr = signed_with(ctr, key)

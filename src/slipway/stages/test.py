@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from slipway.errors import StageError
 from slipway.stages.engine_calls import exec_outcome, stage_errors, tail
+from slipway.stages.tool_container import tool_container
 
 if TYPE_CHECKING:
     import dagger
@@ -38,14 +39,14 @@ class TestResult:
     output: str
 
 
-def test_container(source: dagger.Directory, config: TestConfig) -> dagger.Container:
+async def test_container(source: dagger.Directory, config: TestConfig) -> dagger.Container:
     """The container that runs the tests; evaluate it to run them (exit code not enforced)."""
     from dagger import ReturnType, dag
 
     def cache(name: str) -> dagger.CacheVolume:
         return dag.cache_volume(f"slipway-{name}{config.cache_suffix}")
 
-    ctr = dag.container().from_(config.image)
+    ctr = await tool_container(config.image)
     if config.toolchain == "go":
         ctr = (
             ctr.with_mounted_cache("/go/pkg/mod", cache("go-mod"))
@@ -75,7 +76,7 @@ async def run_tests(source: dagger.Directory, config: TestConfig) -> TestResult:
         raise StageError("test", f"could not test: unknown toolchain {config.toolchain!r}")
     command = _SCRIPTS[config.toolchain]
     async with stage_errors("test", f"run `{command}`", "check the test image and source"):
-        outcome = await exec_outcome(test_container(source, config))
+        outcome = await exec_outcome(await test_container(source, config))
     if outcome.exit_code != 0:
         names = failing_tests(config.toolchain, outcome.output)
         which = ", ".join(names[:5]) if names else f"exit code {outcome.exit_code}"

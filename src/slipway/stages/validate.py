@@ -16,6 +16,7 @@ from slipway.config import PolicyConfig
 from slipway.errors import StageError
 from slipway.policy_exceptions import ExceptionUse, PolicyFailure, PolicyOutcome, apply_exceptions
 from slipway.stages.engine_calls import exec_outcome, stage_errors, tail
+from slipway.stages.tool_container import tool_container
 
 if TYPE_CHECKING:
     import dagger
@@ -90,9 +91,9 @@ def _mounted(ctr: dagger.Container, manifests: dagger.File, hooks: dagger.File |
 
 
 async def _kubeconform(manifests: dagger.File, hooks: dagger.File | None, config: ValidateConfig) -> int:
-    from dagger import ReturnType, dag
+    from dagger import ReturnType
 
-    ctr = dag.container().from_(config.kubeconform_image)
+    ctr = await tool_container(config.kubeconform_image)
     args = ["kubeconform", "-strict", "-summary", "-output", "json"]
     if location := await ctr.env_variable("KUBECONFORM_SCHEMA_LOCATION"):
         args += ["-schema-location", location]
@@ -114,11 +115,11 @@ async def _kubeconform(manifests: dagger.File, hooks: dagger.File | None, config
 async def _conftest(
     manifests: dagger.File, hooks: dagger.File | None, config: ValidateConfig
 ) -> tuple[int, PolicyOutcome]:
-    from dagger import ReturnType, dag
+    from dagger import ReturnType
 
     data = json.dumps({"slipway": {"env": config.env, "protected": config.protected}})
     ctr = (
-        _mounted(dag.container().from_(config.conftest_image), manifests, hooks)
+        _mounted(await tool_container(config.conftest_image), manifests, hooks)
         .with_directory("/policy/slipway", bundled_policies())
         .with_new_file("/policy/data/slipway.json", data)
     )

@@ -66,7 +66,11 @@ def _trivy(monkeypatch: pytest.MonkeyPatch, exit_code: int, report: dict[str, An
         return ExecOutcome(exit_code, "", "FATAL db download failed" if exit_code else "")
 
     monkeypatch.setattr(scan_stage, "exec_outcome", outcome)
-    monkeypatch.setattr(scan_stage, "scan_container", lambda image, config: FakeScan(report))
+
+    async def container(image: Any, config: Any) -> FakeScan:
+        return FakeScan(report)
+
+    monkeypatch.setattr(scan_stage, "scan_container", container)
 
 
 async def test_blocking_findings_fail_the_gate_naming_three_and_the_rest(

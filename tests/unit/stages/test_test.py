@@ -40,7 +40,11 @@ def _outcome(monkeypatch: pytest.MonkeyPatch, outcome: ExecOutcome) -> None:
         return outcome
 
     monkeypatch.setattr(test_stage, "exec_outcome", fake)
-    monkeypatch.setattr(test_stage, "test_container", lambda source, config: None)
+
+    async def container(source: Any, config: Any) -> None:
+        return None
+
+    monkeypatch.setattr(test_stage, "test_container", container)
 
 
 async def test_a_failing_run_names_the_failing_tests(monkeypatch: pytest.MonkeyPatch) -> None:

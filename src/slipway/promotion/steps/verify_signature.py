@@ -83,7 +83,7 @@ def _statements(stdout: str) -> list[dict[str, Any]]:
 
 
 async def _cosign(image: ImageRef, inp: VerifyInput, args: list[str], what: str) -> str:
-    ctr, target = cosign_container(inp.tool_image, image)
+    ctr, target = await cosign_container(inp.tool_image, image)
     ctr = ctr.with_new_file(_KEY, inp.public_key)
     ctr = cosign_exec(ctr, target, [*args, "--key", _KEY, "--insecure-ignore-tlog"])
     async with stage_errors("verify", f"verify {image.repository}@{image.digest}", "check the registry"):

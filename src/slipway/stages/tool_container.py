@@ -1,0 +1,36 @@
+"""The container a stage's command runs in: the image, with its PATH cleared of sbin directories.
+
+An engine configured with custom CA certificates installs them into every exec's container. When
+`update-ca-certificates` is on the container's PATH it runs it before and after each exec, which
+costs seconds each time; otherwise it appends the certificates to the image's CA bundle, which
+TLS clients read all the same. Pipeline tools do not live in sbin, so slipway leaves it off.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import dagger
+
+__all__ = ["path_without_sbin", "tool_container"]
+
+# An image's PATH, looked up once per image per process.
+_PATHS: dict[str, str] = {}
+
+
+def path_without_sbin(path: str) -> str:
+    """`path` without its `sbin` directories (`/usr/sbin`, `/sbin`, `/usr/local/sbin`, ...)."""
+    kept = [part for part in path.split(":") if part and part.rstrip("/").rsplit("/", 1)[-1] != "sbin"]
+    return ":".join(kept)
+
+
+async def tool_container(image: str) -> dagger.Container:
+    """A container from `image` whose PATH is the image's own without its sbin directories."""
+    from dagger import dag
+
+    ctr = dag.container().from_(image)
+    if image not in _PATHS:
+        _PATHS[image] = path_without_sbin(await ctr.env_variable("PATH") or "")
+    path = _PATHS[image]
+    return ctr.with_env_variable("PATH", path) if path else ctr
