@@ -13,9 +13,11 @@ from slipway.cli.run import finish, progress
 
 def check(
     names: list[str] = typer.Argument(None, help="config | test | scan | validate (default: all four)."),
-    source: Path = typer.Option(Path(), "--source", help="The application directory (has slipway.yaml)."),
+    source: Path = typer.Option(
+        Path(), "--source", help="The application directory (has slipway.yaml).", metavar="DIR"
+    ),
     revision: str = typer.Option(
-        "", "--revision", help="Commit SHA the manifests' image tag uses (default: 40 zeros)."
+        "", "--revision", help="Commit SHA the manifests' image tag uses (default: 40 zeros).", metavar="SHA"
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:

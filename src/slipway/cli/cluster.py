@@ -54,13 +54,17 @@ def namespace(names: list[str] = typer.Argument(..., help="Namespaces to create.
 @cluster_app.command()
 def sync(
     name: str = typer.Argument(..., help="Name of the Flux objects (e.g. web-api-dev)."),
-    repo: str = typer.Option(..., "--repo", help="GitOps repository URL Flux reads (no credentials)."),
-    path: str = typer.Option(
-        ..., "--path", help="Directory in it to apply (e.g. apps/web-api/overlays/dev)."
+    repo: str = typer.Option(
+        ..., "--repo", help="GitOps repository URL Flux reads (no credentials).", metavar="URL"
     ),
-    namespace: str = typer.Option(..., "--namespace", help="Namespace to apply it into."),
-    branch: str = typer.Option("main", "--branch", help="Branch to follow."),
-    interval: int = typer.Option(10, "--interval", help="Seconds between polls of the repository."),
+    path: str = typer.Option(
+        ..., "--path", help="Directory in it to apply (e.g. apps/web-api/overlays/dev).", metavar="PATH"
+    ),
+    namespace: str = typer.Option(..., "--namespace", help="Namespace to apply it into.", metavar="NAME"),
+    branch: str = typer.Option("main", "--branch", help="Branch to follow.", metavar="BRANCH"),
+    interval: int = typer.Option(
+        10, "--interval", help="Seconds between polls of the repository.", metavar="SECONDS"
+    ),
 ) -> None:
     """Have the local cluster's Flux sync a directory of a GitOps repository into a namespace."""
     import yaml

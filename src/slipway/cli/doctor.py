@@ -11,7 +11,10 @@ from slipway.cli.console import info, result
 
 def doctor(
     source: Path = typer.Option(
-        Path(), "--source", help="The application directory whose slipway.lock is checked for drift."
+        Path(),
+        "--source",
+        help="The application directory whose slipway.lock is checked for drift.",
+        metavar="DIR",
     ),
 ) -> None:
     """Check the engine, its SDKs, the registry, the stage images and their locks, and the cluster."""

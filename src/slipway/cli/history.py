@@ -19,10 +19,10 @@ from slipway.cli.run import (
 
 
 def history(
-    env: str = typer.Option(..., "--env", help="Environment."),
+    env: str = typer.Option(..., "--env", help="Environment.", metavar="ENV"),
     repo: str = REPO_OPT,
     token: str = TOKEN_OPT,
-    app: str = typer.Option("", "--app", help="App name (when no --source)."),
+    app: str = typer.Option("", "--app", help="App name (when no --source).", metavar="APP"),
     source: Path | None = SOURCE_OPT,
     base: str = BASE_OPT,
     forge: str = FORGE_OPT,

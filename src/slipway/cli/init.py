@@ -19,12 +19,18 @@ _GITOPS = (
 
 def init(
     path: Path = typer.Argument(Path(), help="The application directory (default: here)."),
-    ci: str = typer.Option("", "--ci", help="github | gitlab | jenkins | all"),
+    ci: str = typer.Option("", "--ci", help="github | gitlab | jenkins | all", metavar="CI"),
     registry: str = typer.Option(
-        "ghcr.io/your-org", "--registry", help="Registry the image goes to (default: a placeholder)."
+        "ghcr.io/your-org",
+        "--registry",
+        help="Registry the image goes to (default: a placeholder).",
+        metavar="HOST[/PATH]",
     ),
     module: str = typer.Option(
-        "", "--module", help="Dagger module the CI files call and --dagger installs (git ref or local path)."
+        "",
+        "--module",
+        help="Dagger module the CI files call and --dagger installs (git ref or local path).",
+        metavar="MODULE",
     ),
     force: bool = typer.Option(False, "--force", help="Overwrite files that exist."),
     dagger: bool = typer.Option(

@@ -13,9 +13,12 @@ keys_app = typer.Typer(help="Make and manage the image signing keys.", no_args_i
 
 @keys_app.command("generate")
 def generate(
-    out: Path = typer.Option(Path(), "--out", help="Directory for cosign.key and cosign.pub."),
+    out: Path = typer.Option(Path(), "--out", help="Directory for cosign.key and cosign.pub.", metavar="DIR"),
     password: str = typer.Option(
-        "", "--password", help="The private key's password as env:NAME or file:PATH (default: none)."
+        "",
+        "--password",
+        help="The private key's password as env:NAME or file:PATH (default: none).",
+        metavar="SECRET",
     ),
 ) -> None:
     """Make a cosign key pair on the engine: cosign.key (private, 0600) and cosign.pub."""

@@ -17,20 +17,31 @@ if TYPE_CHECKING:
     from slipway.host import GitopsOptions
     from slipway.runner import GraphResult, StepRecord
 
-APP_DIR_OPT = typer.Option(..., "--source", help="The application directory (has slipway.yaml).")
-REVISION_OPT = typer.Option("", "--revision", help="Commit SHA (default: the checkout's HEAD).")
+APP_DIR_OPT = typer.Option(
+    ..., "--source", help="The application directory (has slipway.yaml).", metavar="DIR"
+)
+REVISION_OPT = typer.Option(
+    "", "--revision", help="Commit SHA (default: the checkout's HEAD).", metavar="SHA"
+)
 JSON_OPT = typer.Option(False, "--json", help="Print the result as JSON.")
 KUBECONFIG_OPT = typer.Option(
     "",
     "--kubeconfig",
     help="Kubeconfig as env:NAME or file:PATH (default: each env's cluster.kubeconfig).",
+    metavar="SECRET",
 )
 
 SIGNING_KEY_OPT = typer.Option(
-    "", "--signing-key", help="cosign private key as env:NAME or file:PATH: then sbom, sign and attest run."
+    "",
+    "--signing-key",
+    help="cosign private key as env:NAME or file:PATH: then sbom, sign and attest run.",
+    metavar="SECRET",
 )
 SIGNING_PASSWORD_OPT = typer.Option(
-    "", "--signing-password", help="The signing key's password as env:NAME or file:PATH (default: none)."
+    "",
+    "--signing-password",
+    help="The signing key's password as env:NAME or file:PATH (default: none).",
+    metavar="SECRET",
 )
 
 run_app = typer.Typer(
@@ -75,9 +86,11 @@ def finish(outcome: GraphResult, *, as_json: bool) -> None:
 @run_app.command("build")
 def build_cmd(
     source: Path = APP_DIR_OPT,
-    env: str = typer.Option("", "--env", help="Environment to render and validate for (default: the first)."),
+    env: str = typer.Option(
+        "", "--env", help="Environment to render and validate for (default: the first).", metavar="ENV"
+    ),
     revision: str = REVISION_OPT,
-    tag: str = typer.Option("", "--tag", help="Image tag (default: the commit SHA)."),
+    tag: str = typer.Option("", "--tag", help="Image tag (default: the commit SHA).", metavar="TAG"),
     allow_custom_tag: bool = typer.Option(
         False, "--allow-custom-tag", help="Allow a non-SHA tag (never for protected envs)."
     ),
@@ -112,30 +125,48 @@ def _gitops(repo: str, token: str, base: str, forge: str) -> GitopsOptions:
     return GitopsOptions(repo, read_secret(token, "--token"), base, forge)
 
 
-REPO_OPT = typer.Option(..., "--repo", help="GitOps repository URL (http[s]://host/owner/repo.git).")
-TOKEN_OPT = typer.Option(..., "--token", help="Forge/git token as env:NAME or file:PATH.")
-BASE_OPT = typer.Option("main", "--base", help="The GitOps repository's default branch.")
-FORGE_OPT = typer.Option("", "--forge", help="gitea | github | gitlab (default: from the URL).")
-SOURCE_OPT = typer.Option(None, "--source", help="App directory with slipway.yaml (for env rules and paths).")
+REPO_OPT = typer.Option(
+    ..., "--repo", help="GitOps repository URL (http[s]://host/owner/repo.git).", metavar="URL"
+)
+TOKEN_OPT = typer.Option(..., "--token", help="Forge/git token as env:NAME or file:PATH.", metavar="SECRET")
+BASE_OPT = typer.Option("main", "--base", help="The GitOps repository's default branch.", metavar="BRANCH")
+FORGE_OPT = typer.Option(
+    "", "--forge", help="gitea | github | gitlab (default: from the URL).", metavar="FORGE"
+)
+SOURCE_OPT = typer.Option(
+    None, "--source", help="App directory with slipway.yaml (for env rules and paths).", metavar="DIR"
+)
 WAIT_OPT = typer.Option(
     False, "--wait", help="Then wait until the environment's cluster runs it (after the PR merges)."
 )
-WAIT_TIMEOUT_OPT = typer.Option(600, "--wait-timeout", help="Seconds --wait waits at most.")
+WAIT_TIMEOUT_OPT = typer.Option(
+    600, "--wait-timeout", help="Seconds --wait waits at most.", metavar="SECONDS"
+)
 APPS_OPT = typer.Option(
-    [], "--app", help="App name (when no --source); repeat it to move several apps in one commit."
+    [],
+    "--app",
+    help="App name (when no --source); repeat it to move several apps in one commit.",
+    metavar="APP",
 )
 SOURCES_OPT = typer.Option(
-    [], "--source", help="App directory with slipway.yaml (env rules and paths); may be repeated."
+    [],
+    "--source",
+    help="App directory with slipway.yaml (env rules and paths); may be repeated.",
+    metavar="DIR",
 )
 
 
 @run_app.command("promote")
 def promote_cmd(
-    env: str = typer.Option(..., "--env", "--to", help="Environment to promote to."),
+    env: str = typer.Option(..., "--env", "--to", help="Environment to promote to.", metavar="ENV"),
     repo: str = REPO_OPT,
     token: str = TOKEN_OPT,
-    image: str = typer.Option("", "--image", help="Image reference: repo:<commit-sha>[@sha256:...]."),
-    from_env: str = typer.Option("", "--from", help="Promote the image this environment runs (no rebuild)."),
+    image: str = typer.Option(
+        "", "--image", help="Image reference: repo:<commit-sha>[@sha256:...].", metavar="REF"
+    ),
+    from_env: str = typer.Option(
+        "", "--from", help="Promote the image this environment runs (no rebuild).", metavar="ENV"
+    ),
     apps: list[str] = APPS_OPT,
     sources: list[Path] = SOURCES_OPT,
     all_apps: bool = typer.Option(
@@ -190,9 +221,13 @@ def promote_cmd(
 
 @run_app.command("rollback")
 def rollback_cmd(
-    env: str = typer.Option(..., "--env", help="Environment to roll back."),
-    repo: str = typer.Option("", "--repo", help="GitOps repository URL (GitOps environments)."),
-    token: str = typer.Option("", "--token", help="Forge/git token as env:NAME or file:PATH (GitOps)."),
+    env: str = typer.Option(..., "--env", help="Environment to roll back.", metavar="ENV"),
+    repo: str = typer.Option(
+        "", "--repo", help="GitOps repository URL (GitOps environments).", metavar="URL"
+    ),
+    token: str = typer.Option(
+        "", "--token", help="Forge/git token as env:NAME or file:PATH (GitOps).", metavar="SECRET"
+    ),
     apps: list[str] = APPS_OPT,
     sources: list[Path] = SOURCES_OPT,
     base: str = BASE_OPT,
@@ -267,10 +302,15 @@ def _direct_rollback(source: Path, env: str, kubeconfig: str, *, as_json: bool) 
 
 @run_app.command("deploy")
 def deploy_cmd(
-    env: str = typer.Option(..., "--env", help="Environment to deploy to (deploy: direct in slipway.yaml)."),
+    env: str = typer.Option(
+        ..., "--env", help="Environment to deploy to (deploy: direct in slipway.yaml).", metavar="ENV"
+    ),
     source: Path = APP_DIR_OPT,
     image: str = typer.Option(
-        ..., "--image", help="Published image: repository:<tag>[@sha256:...] (protected envs: a digest)."
+        ...,
+        "--image",
+        help="Published image: repository:<tag>[@sha256:...] (protected envs: a digest).",
+        metavar="REF",
     ),
     kubeconfig: str = KUBECONFIG_OPT,
     as_json: bool = JSON_OPT,
@@ -302,6 +342,7 @@ BUILD_SOURCES_OPT = typer.Option(
     "--source",
     help="The application directory (has slipway.yaml); repeat it, or give a pattern ('apps/*'), "
     "to build several apps in one graph and propose them in one PR.",
+    metavar="DIR",
 )
 
 

@@ -12,7 +12,9 @@ from slipway.cli.run import BASE_OPT, FORGE_OPT, KUBECONFIG_OPT, REPO_OPT, TOKEN
 
 
 def status(
-    source: Path = typer.Option(..., "--source", help="The application directory (has slipway.yaml)."),
+    source: Path = typer.Option(
+        ..., "--source", help="The application directory (has slipway.yaml).", metavar="DIR"
+    ),
     repo: str = REPO_OPT,
     token: str = TOKEN_OPT,
     base: str = BASE_OPT,

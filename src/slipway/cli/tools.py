@@ -12,7 +12,9 @@ tools_app = typer.Typer(
     help="Show and lock the tool images the stages run in.", no_args_is_help=True, rich_markup_mode=None
 )
 
-SOURCE_OPT = typer.Option(Path(), "--source", help="The application directory (has slipway.yaml).")
+SOURCE_OPT = typer.Option(
+    Path(), "--source", help="The application directory (has slipway.yaml).", metavar="DIR"
+)
 
 
 @tools_app.command("lock")
