@@ -13,6 +13,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
 from slipway.errors import ConfigError
@@ -36,6 +37,8 @@ class VerifyInput:
     tool_image: str
     revision: str = ""
     source_url: str = ""
+    # slipway.yaml's signing.expires: after it, no signature by this key is accepted
+    expires: date | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,11 @@ async def verify_signature(image: ImageRef, inp: VerifyInput) -> Verified:
     if not image.digest:
         raise ConfigError(f"promote: refusing {image}: a signature is verified only for a digest")
     key = fingerprint(inp.public_key, "slipway.yaml's signing.public_key")
+    if inp.expires is not None and datetime.now(UTC).date() > inp.expires:
+        # no transparency log, so no trusted time of signing: every signature by the key is refused
+        raise _refuse(
+            image, f"signature: the signing key expired on {inp.expires} (slipway.yaml signing.expires)"
+        )
     commit = expected_commit(inp.revision, image)
     if not commit:
         raise _refuse(image, "no commit to check the provenance against (promote a commit-SHA tag)")
