@@ -7,6 +7,7 @@ secret variable (`stages/cosign.py`), and nothing else in the build graph does.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
 __all__ = ["Attested", "Signed", "attest", "open_key", "sign"]
 
 _NO_TLOG = "--tlog-upload=false"
+# how cosign (go-containerregistry) reports a write the registry answered with an error
+_REFUSED = re.compile(r"\b(?:PUT|POST|PATCH) \S+: (.+)$")
 # cosign predicate type -> where the predicate is mounted
 _PREDICATES = {
     "slsaprovenance1": "/attest/provenance.json",
@@ -46,11 +49,20 @@ class Attested:
     provenance: Mapping[str, Any]
 
 
+def _failure(exit_code: int, output: str) -> str:
+    """Why cosign failed: the registry's answer when it refused a write, else cosign's last line."""
+    last = tail(output, 1)
+    refused = _REFUSED.search(last)
+    if refused:
+        return f"the registry refused it: {refused.group(1)} (does it accept cosign's .sig/.att tags?)"
+    return f"cosign exited {exit_code}: {last}"
+
+
 async def _run(stage: str, doing: str, ctr: dagger.Container) -> None:
     async with stage_errors(stage, doing, "check the registry and the signing key"):
         outcome = await exec_outcome(ctr)
     if outcome.exit_code != 0:
-        msg = f"could not {doing}: cosign exited {outcome.exit_code}: {tail(outcome.output, 1)}"
+        msg = f"could not {doing}: {_failure(outcome.exit_code, outcome.output)}"
         raise StageError(stage, msg, details=tail(outcome.output))
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -87,6 +88,8 @@ def _statements(stdout: str) -> list[dict[str, Any]]:
 
 async def _cosign(image: ImageRef, inp: VerifyInput, args: list[str], what: str) -> str:
     ctr, target = cosign_container(inp.tool_image, image)
+    # always ask the registry: a cached answer would miss a signature or attestation since removed
+    ctr = ctr.with_env_variable("SLIPWAY_VERIFY_NONCE", secrets.token_hex(16))
     ctr = ctr.with_new_file(_KEY, inp.public_key)
     ctr = cosign_exec(ctr, target, [*args, "--key", _KEY, "--insecure-ignore-tlog"])
     async with stage_errors("verify", f"verify {image.repository}@{image.digest}", "check the registry"):
