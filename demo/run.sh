@@ -41,9 +41,9 @@ git -C "$app" init -q -b main
 git -C "$app" add -A
 git -C "$app" -c user.name=slipway -c user.email=slipway@localhost commit -qm "web-api (signed demo)"
 
-out=$(.venv/bin/slipway run build-and-propose --source "$app" \
-  --repo "$REPO" --token "file:$TOKEN_FILE" --signing-key "file:$keys/pair/cosign.key" | tee /dev/stderr)
-pr=$(printf '%s\n' "$out" | sed -n 's/^PR: //p')
+.venv/bin/slipway run build-and-propose --source "$app" \
+  --repo "$REPO" --token "file:$TOKEN_FILE" --signing-key "file:$keys/pair/cosign.key" | tee "$keys/out"
+pr=$(sed -n 's/^PR: //p' "$keys/out")
 echo "==> the pull request's supply chain evidence ($pr)"
 curl -fsS -H "Authorization: token $(cat "$TOKEN_FILE")" "$FORGE/api/v1/repos/slipway/gitops/pulls/${pr##*/}" |
   python3 -c 'import json,sys; print("\n".join(l for l in json.load(sys.stdin)["body"].splitlines() if l.startswith(("- Signed", "- SBOM"))))'
