@@ -25,7 +25,27 @@ if [ "$status" = 404 ]; then
   rm -rf "$seed"
 fi
 
-.venv/bin/slipway run build-and-propose --source examples/web-api \
-  --repo "$REPO" --token "file:$TOKEN_FILE"
+# Supply chain: a key pair for this run; the app (a checkout of its own) names its public key,
+# and the build signs and attests the digest it publishes with the private one.
+keys=$(mktemp -d)
+trap 'rm -rf "$keys"' EXIT
+echo "==> slipway keys generate (a cosign key pair for this demo)"
+.venv/bin/slipway keys generate --out "$keys/pair"
+app="$CACHE/demo/web-api-signed"
+rm -rf "$app"
+mkdir -p "$app"
+cp -r examples/web-api/. "$app/"
+cp "$keys/pair/cosign.pub" "$app/cosign.pub"
+printf 'signing:\n  public_key: cosign.pub\n' >>"$app/slipway.yaml"
+git -C "$app" init -q -b main
+git -C "$app" add -A
+git -C "$app" -c user.name=slipway -c user.email=slipway@localhost commit -qm "web-api (signed demo)"
+
+.venv/bin/slipway run build-and-propose --source "$app" \
+  --repo "$REPO" --token "file:$TOKEN_FILE" --signing-key "file:$keys/pair/cosign.key" | tee "$keys/out"
+pr=$(sed -n 's/^PR: //p' "$keys/out")
+echo "==> the pull request's supply chain evidence ($pr)"
+curl -fsS -H "Authorization: token $(cat "$TOKEN_FILE")" "$FORGE/api/v1/repos/slipway/gitops/pulls/${pr##*/}" |
+  python3 -c 'import json,sys; print("\n".join(l for l in json.load(sys.stdin)["body"].splitlines() if l.startswith(("- Signed", "- SBOM"))))'
 
 bash demo/loop.sh

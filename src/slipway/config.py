@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
@@ -97,7 +98,13 @@ _ENVIRONMENT = Record(
     }
 )
 
-_SIGNING = Record({"public_key": Field(str, required=True, check=_relative)})
+_SIGNING = Record(
+    {
+        "public_key": Field(str, required=True, check=_relative),
+        # the key's rotation date: no signing with it, nor accepting its signatures, after that day
+        "expires": Field(date),
+    }
+)
 
 _EXCEPTION = Record(
     {
@@ -298,9 +305,22 @@ class GitopsConfig:
 
 @dataclass(frozen=True)
 class SigningConfig:
-    """The public key that verifies the app's image signatures and attestations (cosign PEM)."""
+    """The public key that verifies the app's image signatures and attestations (cosign PEM).
+
+    `expires` is the key pair's rotation date: after it, slipway neither signs with the pair nor
+    accepts its signatures (cosign keys carry no expiry of their own).
+    """
 
     public_key: str
+    expires: date | None = None
+
+    def expired(self, today: date | None = None) -> bool:
+        """Whether the key pair is past its `expires` date (UTC today by default)."""
+        if self.expires is None:
+            return False
+        from datetime import UTC, datetime
+
+        return (today or datetime.now(UTC).date()) > self.expires
 
 
 @dataclass(frozen=True)
@@ -427,7 +447,7 @@ def _build(v: dict[str, Any], path: Path) -> AppConfig:
         ),
         tools=v["tools"],
         source=path,
-        signing=SigningConfig(v["signing"]["public_key"]) if v["signing"] else None,
+        signing=SigningConfig(v["signing"]["public_key"], v["signing"]["expires"]) if v["signing"] else None,
     )
 
 

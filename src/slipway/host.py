@@ -124,23 +124,51 @@ async def _build_request(
     """
     checked = _checked(options)
     key_text, password = _signing_secrets(options)
+    if key_text:
+        _check_not_expired(checked[0])
     async with engine_connection():
-        signing = _signing_key(key_text, password)
+        signing = await _signing_key(checked[0], key_text, password)
         yield checked[0], _request(options, checked, every_env=every_env, signing=signing)
 
 
-def _signing_key(key_text: str, password: str) -> Any:
-    """The signing key and its password as engine secrets (on an open connection), or None."""
+def _check_not_expired(config: AppConfig) -> None:
+    """A ConfigError when slipway.yaml says the signing key pair is past its rotation date."""
+    if config.signing is not None and config.signing.expired():
+        msg = (
+            f"--signing-key: the key pair expired on {config.signing.expires} "
+            "(slipway.yaml signing.expires); make a new pair with `slipway keys generate`, "
+            "then update signing.public_key"
+        )
+        raise ConfigError(msg)
+
+
+async def _signing_key(config: AppConfig, key_text: str, password: str) -> Any:
+    """The signing key and its password as engine secrets (on an open connection), or None.
+
+    The key is opened first: a wrong password, or a key that is not slipway.yaml's public key's
+    pair, is refused before anything is built.
+    """
     if not key_text:
         return None
     from dagger import dag
 
+    from slipway.keys import fingerprint, read_public_key
     from slipway.stages.cosign import SigningKey
+    from slipway.stages.sign import open_key
+    from slipway.tool_images import ToolImages
 
-    return SigningKey(
+    key = SigningKey(
         dag.set_secret("slipway-signing-key", key_text),
         dag.set_secret("slipway-signing-password", password),
     )
+    public = await open_key(ToolImages.resolve(config.tools)["cosign"], key)
+    path = config.public_key_path()
+    if path is not None:
+        want, got = fingerprint(read_public_key(path), str(path)), fingerprint(public, "--signing-key")
+        if want != got:
+            msg = f"--signing-key: its public key ({got}) is not slipway.yaml's signing.public_key ({want})"
+            raise ConfigError(msg)
+    return key
 
 
 def _signing_secrets(options: BuildOptions) -> tuple[str, str]:
@@ -368,10 +396,12 @@ class AppTarget:
 
         if self.config is None or not self.config.requires_signature(self.env):
             return None
-        path = self.config.public_key_path()
-        assert path is not None  # the config refuses require_signature without signing:
+        # the config refuses require_signature without signing:
+        path, signing = self.config.public_key_path(), self.config.signing
+        assert path is not None
+        assert signing is not None
         cosign = ToolImages.resolve(self.tools)["cosign"]
-        return VerifyInput(read_public_key(path), cosign, revision, source_url)
+        return VerifyInput(read_public_key(path), cosign, revision, source_url, signing.expires)
 
 
 def app_target(config: AppConfig | None, app: str, env: str) -> AppTarget:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -28,14 +29,31 @@ PRIVATE_KEY_FILE = "cosign.key"
 PUBLIC_KEY_FILE = "cosign.pub"
 _PUBLIC = re.compile(r"-----BEGIN PUBLIC KEY-----\s*([A-Za-z0-9+/=\s]+?)\s*-----END PUBLIC KEY-----")
 _PRIVATE = re.compile(
-    r"-----BEGIN ENCRYPTED (SIGSTORE|COSIGN) PRIVATE KEY-----.+-----END ENCRYPTED \1 PRIVATE KEY-----", re.S
+    r"-----BEGIN ENCRYPTED (SIGSTORE|COSIGN) PRIVATE KEY-----(.+)-----END ENCRYPTED \1 PRIVATE KEY-----", re.S
 )
+# cosign's encrypted key: base64 of {"kdf": {...}, "cipher": {...}, "ciphertext": "..."}
+_ENCRYPTED_PARTS = ("kdf", "cipher", "ciphertext")
+
+
+def _encrypted_body(body: str) -> bool:
+    try:
+        doc = json.loads(base64.b64decode("".join(body.split()), validate=True))
+    except (ValueError, binascii.Error):
+        return False
+    return isinstance(doc, dict) and all(doc.get(part) for part in _ENCRYPTED_PARTS)
 
 
 def check_private_key(text: str) -> str:
     """`text` when it is an encrypted cosign private key; a ConfigError (never echoing it) if not."""
-    if not _PRIVATE.search(text):
+    match = _PRIVATE.search(text)
+    if match is None:
         msg = "--signing-key: not an encrypted cosign private key (make one with `slipway keys generate`)"
+        raise ConfigError(msg)
+    if not _encrypted_body(match.group(2)):
+        msg = (
+            "--signing-key: the cosign private key is garbled (its body is not an encrypted key); "
+            "use the cosign.key `slipway keys generate` wrote"
+        )
         raise ConfigError(msg)
     return text
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +98,26 @@ def _key_name(node: yaml.Node) -> str | None:
     return name if name.isprintable() and len(name) <= 60 else shown(name)
 
 
-_TYPE_NAMES = {str: "a string", bool: "true or false", int: "an integer", float: "a number"}
+_TYPE_NAMES = {
+    str: "a string", bool: "true or false", int: "an integer", float: "a number",
+    date: "a date (YYYY-MM-DD)",
+}  # fmt: skip
+
+
+def _scalar_value(node: yaml.ScalarNode) -> Any:
+    if node.tag == "tag:yaml.org,2002:str":
+        return node.value
+    try:
+        return yaml.safe_load(yaml.serialize(node))
+    except ValueError:  # looks like a timestamp but is not a date, such as 2026-13-01
+        return node.value
+
+
+def _iso_date(text: str) -> date | str:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return text
 
 
 @dataclass
@@ -147,9 +167,13 @@ class _Walk:
         if not isinstance(node, yaml.ScalarNode):
             self.fail(node, key, f"must be {_TYPE_NAMES.get(kind, kind.__name__)}")
             return None
-        value = yaml.safe_load(yaml.serialize(node)) if node.tag != "tag:yaml.org,2002:str" else node.value
+        value = _scalar_value(node)
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
+        if kind is date and isinstance(value, str):  # a quoted date
+            value = _iso_date(value)
+        if kind is date and isinstance(value, datetime):
+            value = value.date()
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             got = type(value).__name__ if value is not None else "nothing"
             self.fail(node, key, f"must be {_TYPE_NAMES.get(kind, kind.__name__)} (got {got})")

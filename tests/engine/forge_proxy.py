@@ -1,7 +1,9 @@
-"""A reverse proxy on loopback in front of the real Gitea that can answer 5xx on cue.
+"""A reverse proxy on loopback in front of the real Gitea (or registry) that can refuse on cue.
 
-Git smart HTTP and the REST API both pass through unchanged (raw bodies, content encodings
-kept); `fail` decides per request whether the proxy answers 502 instead of forwarding.
+Git smart HTTP, the REST API and the registry API pass through unchanged (raw bodies, content
+encodings kept); `fail` decides per request whether the proxy answers `status` (502 unless
+set) with `reply` instead of forwarding. `keep_host` forwards the client's Host header, for an
+upstream (the registry) that builds its Location URLs from it.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ class Proxy:
     url: str
     fail: Callable[[str, str], bool] = lambda method, path: False
     failed: list[str] = field(default_factory=list)
+    status: int = 502
+    reply: bytes = b"bad gateway (test proxy)"
 
 
 def _read_body(handler: BaseHTTPRequestHandler) -> bytes:
@@ -39,7 +43,7 @@ def _read_body(handler: BaseHTTPRequestHandler) -> bytes:
 
 
 @contextmanager
-def forge_proxy(upstream: str) -> Iterator[Proxy]:
+def forge_proxy(upstream: str, *, keep_host: bool = False) -> Iterator[Proxy]:
     """Serve a proxy to `upstream` on 127.0.0.1; yield it with its URL."""
     client = httpx.Client(base_url=upstream, timeout=60)
     proxy = Proxy("")
@@ -51,9 +55,12 @@ def forge_proxy(upstream: str) -> Iterator[Proxy]:
             body = _read_body(self)
             if proxy.fail(self.command, self.path):
                 proxy.failed.append(f"{self.command} {self.path}")
-                self._answer(502, {"Content-Type": "text/plain"}, b"bad gateway (test proxy)")
+                kind = "application/json" if proxy.reply.startswith(b"{") else "text/plain"
+                self._answer(proxy.status, {"Content-Type": kind}, proxy.reply)
                 return
             headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP}
+            if keep_host and self.headers.get("Host"):
+                headers["Host"] = self.headers["Host"]
             request = client.build_request(self.command, self.path, headers=headers, content=body)
             response = client.send(request, stream=True)
             try:
@@ -61,17 +68,21 @@ def forge_proxy(upstream: str) -> Iterator[Proxy]:
             finally:
                 response.close()
             out = {k: v for k, v in response.headers.items() if k.lower() not in _HOP}
-            self._answer(response.status_code, out, raw)
+            if self.command == "HEAD":  # no body, but the size of the one a GET would get
+                self._answer(response.status_code, out, b"", response.headers.get("Content-Length", "0"))
+            else:
+                self._answer(response.status_code, out, raw)
 
-        def _answer(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        def _answer(self, status: int, headers: dict[str, str], body: bytes, length: str = "") -> None:
             self.send_response(status)
             for key, value in headers.items():
                 self.send_header(key, value)
-            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Content-Length", length or str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            if body:
+                self.wfile.write(body)
 
-        do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _handle
+        do_GET = do_HEAD = do_POST = do_PATCH = do_PUT = do_DELETE = _handle
 
         def log_message(self, *args: object) -> None:
             pass

@@ -50,3 +50,25 @@ def test_require_signature_without_a_public_key_is_refused() -> None:
 def test_the_public_key_must_be_inside_the_app(path: str) -> None:
     with pytest.raises(ConfigError, match="must be a path inside the app directory"):
         _parse(ENVS + f"signing:\n  public_key: {path}\n")
+
+
+@pytest.mark.parametrize("written", ["2026-03-31", "'2026-03-31'", "2026-03-31 12:00:00"])
+def test_the_key_expires_after_its_rotation_date(written: str) -> None:
+    from datetime import date
+
+    signing = _parse(ENVS + f"signing:\n  public_key: cosign.pub\n  expires: {written}\n").signing
+    assert signing is not None and signing.expires == date(2026, 3, 31)
+    assert not signing.expired(date(2026, 3, 31)) and signing.expired(date(2026, 4, 1))
+
+
+def test_a_key_without_a_rotation_date_never_expires() -> None:
+    from datetime import date
+
+    signing = _parse(ENVS + "signing:\n  public_key: cosign.pub\n").signing
+    assert signing is not None and signing.expires is None and not signing.expired(date(9999, 1, 1))
+
+
+@pytest.mark.parametrize("written", ["soon", "2026-13-01", "20260331"])
+def test_an_expiry_that_is_not_a_date_is_refused_at_its_line(written: str) -> None:
+    with pytest.raises(ConfigError, match=r"slipway.yaml:\d+.*signing.expires.*a date \(YYYY-MM-DD\)"):
+        _parse(ENVS + f"signing:\n  public_key: cosign.pub\n  expires: {written}\n")

@@ -7,21 +7,25 @@ secret variable (`stages/cosign.py`), and nothing else in the build graph does.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from slipway.errors import StageError
+from slipway.errors import ConfigError, StageError
 from slipway.refs import ImageRef
 from slipway.stages.cosign import SigningKey, cosign_container, cosign_exec, signed_with
 from slipway.stages.engine_calls import exec_outcome, stage_errors, tail
+from slipway.stages.tool_container import tool_container
 
 if TYPE_CHECKING:
     import dagger
 
-__all__ = ["Attested", "Signed", "attest", "sign"]
+__all__ = ["Attested", "Signed", "attest", "open_key", "sign"]
 
 _NO_TLOG = "--tlog-upload=false"
+# how cosign (go-containerregistry) reports a write the registry answered with an error
+_REFUSED = re.compile(r"\b(?:PUT|POST|PATCH) \S+: (.+)$")
 # cosign predicate type -> where the predicate is mounted
 _PREDICATES = {
     "slsaprovenance1": "/attest/provenance.json",
@@ -46,12 +50,48 @@ class Attested:
     provenance: Mapping[str, Any]
 
 
+def _failure(exit_code: int, output: str) -> str:
+    """Why cosign failed: the registry's answer when it refused a write, else cosign's last line."""
+    last = tail(output, 1)
+    refused = _REFUSED.search(last)
+    if refused:
+        return f"the registry refused it: {refused.group(1)} (does it accept cosign's .sig/.att tags?)"
+    return f"cosign exited {exit_code}: {last}"
+
+
 async def _run(stage: str, doing: str, ctr: dagger.Container) -> None:
     async with stage_errors(stage, doing, "check the registry and the signing key"):
         outcome = await exec_outcome(ctr)
     if outcome.exit_code != 0:
-        msg = f"could not {doing}: cosign exited {outcome.exit_code}: {tail(outcome.output, 1)}"
+        msg = f"could not {doing}: {_failure(outcome.exit_code, outcome.output)}"
         raise StageError(stage, msg, details=tail(outcome.output))
+
+
+async def open_key(tool_image: str, key: SigningKey) -> str:
+    """The public key (PEM) of `key`, opened with its password; a ConfigError when it will not open.
+
+    Run before the build graph, so a wrong password or a key cosign cannot read stops the build
+    before anything is built or published.
+    """
+    import secrets
+
+    from dagger import ReturnType
+
+    ctr = (
+        signed_with(await tool_container(tool_image), key)
+        # always run: a cached answer could belong to another password
+        .with_env_variable("SLIPWAY_KEY_CHECK_NONCE", secrets.token_hex(16))
+        .with_exec(["cosign", "public-key", "--key", "env://COSIGN_KEY"], expect=ReturnType.ANY)
+    )
+    async with stage_errors("sign", "open the signing key", "check the cosign tool image"):
+        outcome = await exec_outcome(ctr)
+    if outcome.exit_code == 0:
+        return outcome.stdout
+    if "decrypt" in outcome.output.lower():
+        msg = "--signing-key: cosign could not open the key: wrong password (check --signing-password)"
+    else:
+        msg = f"--signing-key: cosign could not read the key: {tail(outcome.output, 1)}"
+    raise ConfigError(msg)
 
 
 async def sign(image: ImageRef, tool_image: str, key: SigningKey) -> Signed:

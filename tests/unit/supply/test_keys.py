@@ -46,7 +46,29 @@ def test_a_private_key_that_is_not_cosign_is_refused_without_echoing_it() -> Non
     with pytest.raises(ConfigError) as info:
         check_private_key(secret)
     assert "c2VjcmV0LXZhbHVl" not in str(info.value)
-    ok = (
-        "-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\neyJr\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n"
-    )
-    assert check_private_key(ok) == ok
+    assert check_private_key(_encrypted(_BODY)) == _encrypted(_BODY)
+
+
+_BODY = {"kdf": {"name": "scrypt"}, "cipher": {"name": "nacl/secretbox"}, "ciphertext": "c2VjcmV0"}
+
+
+def _encrypted(body: object) -> str:
+    import base64
+    import json
+
+    text = base64.b64encode(json.dumps(body).encode()).decode()
+    return f"-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\n{text}\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n"
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nnot base64!\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----",
+        _encrypted({"kdf": {"name": "scrypt"}, "cipher": {}}),
+        _encrypted(["c2VjcmV0"]),
+    ],
+)
+def test_a_garbled_cosign_private_key_is_refused_without_echoing_it(key: str) -> None:
+    with pytest.raises(ConfigError, match="the cosign private key is garbled") as info:
+        check_private_key(key)
+    assert "not base64" not in str(info.value) and "c2VjcmV0" not in str(info.value)

@@ -12,7 +12,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import secrets
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
 from slipway.errors import ConfigError
@@ -36,6 +38,8 @@ class VerifyInput:
     tool_image: str
     revision: str = ""
     source_url: str = ""
+    # slipway.yaml's signing.expires: after it, no signature by this key is accepted
+    expires: date | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,8 @@ def _statements(stdout: str) -> list[dict[str, Any]]:
 
 async def _cosign(image: ImageRef, inp: VerifyInput, args: list[str], what: str) -> str:
     ctr, target = await cosign_container(inp.tool_image, image)
+    # always ask the registry: a cached answer would miss a signature or attestation since removed
+    ctr = ctr.with_env_variable("SLIPWAY_VERIFY_NONCE", secrets.token_hex(16))
     ctr = ctr.with_new_file(_KEY, inp.public_key)
     ctr = cosign_exec(ctr, target, [*args, "--key", _KEY, "--insecure-ignore-tlog"])
     async with stage_errors("verify", f"verify {image.repository}@{image.digest}", "check the registry"):
@@ -98,6 +104,11 @@ async def verify_signature(image: ImageRef, inp: VerifyInput) -> Verified:
     if not image.digest:
         raise ConfigError(f"promote: refusing {image}: a signature is verified only for a digest")
     key = fingerprint(inp.public_key, "slipway.yaml's signing.public_key")
+    if inp.expires is not None and datetime.now(UTC).date() > inp.expires:
+        # no transparency log, so no trusted time of signing: every signature by the key is refused
+        raise _refuse(
+            image, f"signature: the signing key expired on {inp.expires} (slipway.yaml signing.expires)"
+        )
     commit = expected_commit(inp.revision, image)
     if not commit:
         raise _refuse(image, "no commit to check the provenance against (promote a commit-SHA tag)")
