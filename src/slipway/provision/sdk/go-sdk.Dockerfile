@@ -10,9 +10,11 @@ COPY go /usr/local/go
 COPY codegen /usr/local/bin/codegen
 COPY gomod /go/pkg/mod
 # No GOPROXY here: the engine passes its own (_DAGGER_ENGINE_SYSTEMENV_GOPROXY) unless the
-# image sets one. No C compiler in the image, so cgo is off.
+# image sets one. No C compiler in the image, so cgo is off. No sbin on PATH: an engine with
+# custom CAs then appends them to the CA bundle for each exec instead of running
+# update-ca-certificates before and after it (seconds each time).
 ENV GOPATH=/go GOTOOLCHAIN=local CGO_ENABLED=0 \
-    PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+    PATH=/go/bin:/usr/local/go/bin:/usr/local/bin:/usr/bin:/bin
 RUN mkdir -p /go/bin /root/.cache/go-build && go version && codegen --help >/dev/null
 # Compile the Go SDK's packages once, so the build cache the engine seeds from this image
 # already holds what every generated module imports (grpc, OpenTelemetry, gqlgen, ...).

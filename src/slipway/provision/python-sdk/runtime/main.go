@@ -71,9 +71,13 @@ func (m *PythonSdk) ModuleRuntime(
 		return nil, fmt.Errorf("base image reference: %w", err)
 	}
 	modDir := path.Join(srcRoot, subpath)
+	base := dag.Container().From(strings.TrimSpace(baseImage))
+	basePath, err := base.EnvVariable(ctx, "PATH")
+	if err != nil {
+		return nil, fmt.Errorf("base image PATH: %w", err)
+	}
 
-	return dag.Container().
-		From(strings.TrimSpace(baseImage)).
+	return base.
 		WithFile("/usr/local/bin/uv", m.SDKSourceDir.File("dist/uv")).
 		WithMountedCache(uvCacheDir, dag.CacheVolume(uvCacheName)).
 		// uv's own CA roots do not know a TLS-intercepting proxy's; the system bundle, into
@@ -82,20 +86,37 @@ func (m *PythonSdk) ModuleRuntime(
 		WithEnvVariable("UV_LINK_MODE", "copy").
 		WithEnvVariable("UV_PYTHON_DOWNLOADS", "never").
 		WithEnvVariable("VIRTUAL_ENV", venv).
-		WithEnvVariable("PATH", venv+"/bin:${PATH}", dagger.ContainerWithEnvVariableOpts{Expand: true}).
+		// No sbin on PATH: an engine with custom CAs then appends them to the CA bundle for each
+		// exec (every function call is one) instead of running update-ca-certificates around it.
+		WithEnvVariable("PATH", venv+"/bin:"+withoutSbin(basePath)).
 		WithExec([]string{"uv", "venv", "--python", "python3", venv}).
 		WithMountedFile("/schema.json", introspectionJson).
 		WithDirectory(srcRoot, modSource.ContextDirectory()).
 		// The module's pyproject may take dagger-io from ./sdk (as `dagger init` writes it).
 		WithDirectory(path.Join(modDir, "sdk"), m.SDKSourceDir.Directory("sdk")).
 		WithWorkdir(modDir).
-		WithExec([]string{"uv", "pip", "install", "-e", "./sdk", "-e", "."}).
+		WithExec([]string{"uv", "pip", "install", "--compile-bytecode", "-e", "./sdk", "-e", "."}).
+		// Editable sources are outside site-packages, so uv leaves them uncompiled; every call
+		// runs in a fresh copy of this layer and would compile them again (the SDK's generated
+		// client alone is over a megabyte). Unparsable files are the module's business.
+		WithExec([]string{"sh", "-c", `python -m compileall -q -j 0 -x '/(\.git|node_modules|\.venv)/' "$0" >/dev/null || true`, srcRoot}).
 		WithoutMount(uvCacheDir).
 		WithNewFile(entrypoint, entrypointPy, dagger.ContainerWithNewFileOpts{Permissions: 0o755}).
 		WithEnvVariable("DAGGER_MODULE", name).
 		WithEnvVariable("DAGGER_MAIN_OBJECT", pascalCase(name)).
 		WithEnvVariable("DAGGER_DEFAULT_PYTHON_PACKAGE", snakeCase(name)).
 		WithEntrypoint([]string{entrypoint}), nil
+}
+
+// withoutSbin is the PATH list p without its sbin directories.
+func withoutSbin(p string) string {
+	var kept []string
+	for _, dir := range strings.Split(p, ":") {
+		if dir != "" && path.Base(dir) != "sbin" {
+			kept = append(kept, dir)
+		}
+	}
+	return strings.Join(kept, ":")
 }
 
 // words splits a module name like "my-module", "my_module" or "MyModule" into its words.
