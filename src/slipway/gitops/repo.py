@@ -34,6 +34,7 @@ __all__ = [
     "GitRemote",
     "PushOutcome",
     "clone",
+    "clone_proposing",
     "delete_branch",
     "git_output",
     "push_commit",
@@ -71,8 +72,10 @@ done
 """
 _MIRROR = "/slipway-mirror"
 # Into $SLIPWAY_CHECKOUT, from the bare mirror $SLIPWAY_MIRROR (created on first use). The mirror is
-# fetched into under a lock (concurrent promotions share it) and never pruned or garbage-collected:
-# checkouts made from it with --shared borrow its objects.
+# fetched into under a lock (concurrent promotions share it) and never garbage-collected: checkouts
+# made from it with --shared borrow its objects. With $SLIPWAY_PROPOSED (a branch prefix), the
+# branches under it are fetched too, and each one's $SLIPWAY_SHOW_PATH is written to
+# $SLIPWAY_PROPOSED_DIR/<branch> (empty when the branch lacks the file).
 GIT_CLONE = """
 exec 9>"$SLIPWAY_MIRROR.lock"
 flock 9
@@ -81,11 +84,22 @@ if [ ! -f "$SLIPWAY_MIRROR/HEAD" ]; then
   git init --quiet --bare "$SLIPWAY_MIRROR"
   git -C "$SLIPWAY_MIRROR" config gc.auto 0
 fi
-if ! git -C "$SLIPWAY_MIRROR" fetch --quiet --no-tags -- "$REPO_URL" \\
-    "+refs/heads/$SLIPWAY_BASE:refs/heads/$SLIPWAY_BASE" 2>/tmp/clone.err; then
+if ! git -C "$SLIPWAY_MIRROR" fetch --quiet --no-tags --prune -- "$REPO_URL" \\
+    "+refs/heads/$SLIPWAY_BASE:refs/heads/$SLIPWAY_BASE" \\
+    ${SLIPWAY_PROPOSED:+"+refs/heads/${SLIPWAY_PROPOSED}*:refs/proposed/${SLIPWAY_PROPOSED}*"} \\
+    2>/tmp/clone.err; then
   cat /tmp/clone.err >&2
   if grep -q "couldn't find remote ref" /tmp/clone.err; then exit 12; fi
   exit 11
+fi
+if [ -n "${SLIPWAY_PROPOSED:-}" ]; then
+  mkdir -p "$SLIPWAY_PROPOSED_DIR"
+  git -C "$SLIPWAY_MIRROR" for-each-ref --format='%(refname)' "refs/proposed/${SLIPWAY_PROPOSED%/}" |
+  while read -r ref; do
+    out="$SLIPWAY_PROPOSED_DIR/${ref#refs/proposed/}"
+    mkdir -p "$(dirname "$out")"
+    git -C "$SLIPWAY_MIRROR" show "$ref:$SLIPWAY_SHOW_PATH" >"$out" 2>/dev/null || true
+  done
 fi
 exec 9>&-
 git clone --quiet --shared --branch "$SLIPWAY_BASE" -- "$SLIPWAY_MIRROR" "$SLIPWAY_CHECKOUT"
@@ -240,23 +254,45 @@ def _unreachable(stage: str, url: str, output: str) -> StageError:
     return StageError(stage, f"could not reach {url}: {why}", details=tail(output))
 
 
+async def _clone(
+    remote: GitRemote, paths: Sequence[str], stage: str, env: Mapping[str, str]
+) -> dagger.Container:
+    """The container that cloned the base branch into /repo, checked and ready to read."""
+    where = {"REPO_URL": remote.url, "SLIPWAY_BASE": remote.base, "SLIPWAY_CHECKOUT": "/repo"}
+    ctr = _git_exec(git_container(remote), _CLONE, {**where, **env, **_fresh()}, paths)
+    async with stage_errors(stage, f"clone {remote.url}", "check the URL and token"):
+        outcome = await exec_outcome(ctr)
+    if outcome.exit_code == 12:
+        msg = f"{stage}: branch {remote.base!r} does not exist in {remote.url} (check --base)"
+        raise ConfigError(msg)
+    if outcome.exit_code == 13:
+        raise ConfigError(f"{stage}: {symlink_refusal(tail(outcome.stderr, 1), remote.url)}")
+    if outcome.exit_code != 0:
+        raise _unreachable(stage, remote.url, outcome.output)
+    return ctr
+
+
 async def clone(remote: GitRemote, *, paths: Sequence[str] = (), stage: str = "promote") -> dagger.Directory:
     """A fresh checkout of the base branch (its objects borrowed from the mirror).
 
     Each of `paths` must be a regular file (or absent), reached through no symbolic link.
     """
-    env = {"REPO_URL": remote.url, "SLIPWAY_BASE": remote.base, "SLIPWAY_CHECKOUT": "/repo", **_fresh()}
-    ctr = _git_exec(git_container(remote), _CLONE, env, paths)
+    ctr = await _clone(remote, paths, stage, {})
     async with stage_errors(stage, f"clone {remote.url}", "check the URL and token"):
-        outcome = await exec_outcome(ctr)
-        if outcome.exit_code == 12:
-            msg = f"{stage}: branch {remote.base!r} does not exist in {remote.url} (check --base)"
-            raise ConfigError(msg)
-        if outcome.exit_code == 13:
-            raise ConfigError(f"{stage}: {symlink_refusal(tail(outcome.stderr, 1), remote.url)}")
-        if outcome.exit_code != 0:
-            raise _unreachable(stage, remote.url, outcome.output)
         return await ctr.directory("/repo").sync()
+
+
+async def clone_proposing(
+    remote: GitRemote, path: str, prefix: str, *, stage: str = "promote"
+) -> tuple[dagger.Directory, dagger.Directory]:
+    """The checkout of the base branch (as `clone`), and `path` as each branch under `prefix` has it.
+
+    In the second directory, each such branch is a file named after it (empty: the branch lacks `path`).
+    """
+    env = {"SLIPWAY_PROPOSED": prefix, "SLIPWAY_PROPOSED_DIR": "/proposed", "SLIPWAY_SHOW_PATH": path}
+    ctr = await _clone(remote, (path,), stage, env)
+    async with stage_errors(stage, f"clone {remote.url}", "check the URL and token"):
+        return await ctr.directory("/repo").sync(), await ctr.directory("/proposed").sync()
 
 
 def symlink_refusal(report: str, url: str) -> str:

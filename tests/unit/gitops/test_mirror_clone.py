@@ -32,10 +32,12 @@ def _origin(tmp: Path) -> tuple[Path, Path]:
     return origin, work
 
 
-def _clone(tmp: Path, origin: Path, into: str, base: str = "main") -> subprocess.CompletedProcess[str]:
+def _clone(
+    tmp: Path, origin: Path, into: str, base: str = "main", extra: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ, "REPO_URL": str(origin), "SLIPWAY_BASE": base,
-        "SLIPWAY_MIRROR": str(tmp / "cache" / "repo.git"), "SLIPWAY_CHECKOUT": str(tmp / into),
+        "SLIPWAY_MIRROR": str(tmp / "cache" / "repo.git"), "SLIPWAY_CHECKOUT": str(tmp / into), **(extra or {}),
     }  # fmt: skip
     (tmp / "cache").mkdir(exist_ok=True)
     return subprocess.run(["sh", "-c", "set -eu\n" + GIT_CLONE], env=env, capture_output=True, text=True,
@@ -71,3 +73,32 @@ def test_a_missing_base_branch_exits_12_and_an_unreachable_remote_11(tmp_path: P
     assert missing.returncode == 12
     assert "release-2024" in missing.stderr
     assert _clone(tmp_path, tmp_path / "nowhere.git", "b").returncode == 11
+
+
+def test_the_release_branches_under_the_prefix_are_read_with_the_clone(tmp_path: Path) -> None:
+    origin, work = _origin(tmp_path)
+    for branch, text in (("release/web/dev/a-1", "tag: a\n"), ("release/web/dev/b-2", None),
+                         ("release/web/prod/c-3", "tag: c\n")):  # fmt: skip
+        _git(work, "checkout", "-q", "-B", branch, "main")
+        if text is None:
+            _git(work, "rm", "-q", "values.yaml")
+        else:
+            (work / "values.yaml").write_text(text)
+        _git(work, "commit", "-qam", branch)
+        _git(work, "push", "-q", str(origin), branch)
+    proposed = tmp_path / "proposed"
+    extra = {"SLIPWAY_PROPOSED": "release/web/dev/", "SLIPWAY_PROPOSED_DIR": str(proposed),
+             "SLIPWAY_SHOW_PATH": "values.yaml"}  # fmt: skip
+    assert _clone(tmp_path, origin, "a", extra=extra).returncode == 0
+    found = {str(p.relative_to(proposed)): p.read_text() for p in proposed.rglob("*") if p.is_file()}
+    assert found == {"release/web/dev/a-1": "tag: a\n", "release/web/dev/b-2": ""}
+    _git(work, "push", "-q", str(origin), "--delete", "release/web/dev/a-1")
+    assert (
+        _clone(
+            tmp_path, origin, "b", extra={**extra, "SLIPWAY_PROPOSED_DIR": str(tmp_path / "p2")}
+        ).returncode
+        == 0
+    )
+    assert [p.name for p in (tmp_path / "p2").rglob("*") if p.is_file()] == ["b-2"], (
+        "a deleted branch is gone"
+    )

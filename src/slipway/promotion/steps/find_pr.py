@@ -15,7 +15,7 @@ from slipway.gitops.repo import GitRemote, git_output
 if TYPE_CHECKING:
     import dagger
 
-__all__ = ["FindPrInput", "FoundPr", "branch_file", "find_pr"]
+__all__ = ["FindPrInput", "FoundPr", "branch_file", "cloned_branch_file", "find_pr"]
 
 _BRANCH_EXISTS = "\x1eslipway-branch-exists"
 _SHOW_BRANCH_FILE = """
@@ -54,6 +54,15 @@ async def branch_file(remote: GitRemote, repo: dagger.Directory, path: str, bran
         env={"SLIPWAY_BRANCH": branch, "SLIPWAY_PATH": path, "SLIPWAY_MARK": _BRANCH_EXISTS},
     )  # fmt: skip
     return out.removesuffix(_BRANCH_EXISTS) if out.endswith(_BRANCH_EXISTS) else None
+
+
+async def cloned_branch_file(proposed: dagger.Directory, branch: str) -> str | None:
+    """The file as `branch` has it, from the clone's copies (`Cloned.proposed`); None: no such branch."""
+    from dagger import ExistsType
+
+    if not await proposed.exists(branch, expected_type=ExistsType.REGULAR_TYPE):
+        return None
+    return await proposed.file(branch).contents()
 
 
 async def find_pr(inp: FindPrInput, branch: str) -> FoundPr:
