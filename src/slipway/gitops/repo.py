@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "GIT_CLONE",
+    "PUSH_REBASE",
     "Change",
     "GitRemote",
     "PushOutcome",
@@ -113,7 +114,11 @@ if [ -n "$SLIPWAY_BRANCH" ]; then git checkout --quiet -B "$SLIPWAY_BRANCH"; fi
 if [ -n "$SLIPWAY_REVERT" ]; then git revert --no-commit "$SLIPWAY_REVERT"; else git add -- "$@"; fi
 git commit --quiet -F /tmp/slipway-message
 """
-_PUSH_REBASE = """
+# Pushes onto the base from this engine take turns (a lock beside the mirror), so concurrent
+# promotions queue instead of racing; a rejection then means a push from elsewhere.
+PUSH_REBASE = """
+exec 8>"$SLIPWAY_MIRROR.push-lock"
+flock -w 600 8 || { echo "waited too long for the other pushes from this engine" >&2; exit 4; }
 i=0
 while [ "$i" -lt "$SLIPWAY_ATTEMPTS" ]; do
   i=$((i+1))
@@ -123,7 +128,7 @@ while [ "$i" -lt "$SLIPWAY_ATTEMPTS" ]; do
   [ "$i" -lt "$SLIPWAY_ATTEMPTS" ] || exit 4
   git fetch --quiet origin "$SLIPWAY_BASE" || exit 5
   git rebase --quiet "origin/$SLIPWAY_BASE" || exit 5
-  sleep "$(awk -v i="$i" 'BEGIN{srand(); print 0.1 + rand() * 0.4 * i}')"
+  [ "$i" -lt 2 ] || sleep "$(awk -v i="$i" 'BEGIN{srand(); print 0.1 + rand() * 0.4 * i}')"
 done
 echo "$(git rev-parse HEAD) $i"
 """
@@ -366,7 +371,7 @@ async def push_commit(
         .with_workdir("/repo")
         .with_new_file("/tmp/slipway-message", message)  # noqa: S108  (inside the throwaway container)
     )
-    script = _PREPARE + (_PUSH_REBASE if rebase_onto_base else _PUSH_REPLACE)
+    script = _PREPARE + (PUSH_REBASE if rebase_onto_base else _PUSH_REPLACE)
     ctr = _git_exec(ctr, script, env, change.paths)
     async with stage_errors(stage, f"push to {ref}", "see the git output"):
         outcome = await exec_outcome(ctr)
