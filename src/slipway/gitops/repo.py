@@ -78,6 +78,9 @@ _MIRROR = "/slipway-mirror"
 # branches under it are fetched too, and each one's $SLIPWAY_SHOW_PATH is written to
 # $SLIPWAY_PROPOSED_DIR/<branch> (empty when the branch lacks the file).
 GIT_CLONE = """
+if ! git check-ref-format --branch "$SLIPWAY_BASE" >/dev/null 2>&1; then
+  echo "not a branch name: $SLIPWAY_BASE" >&2; exit 12
+fi
 exec 9>"$SLIPWAY_MIRROR.lock"
 flock 9
 if [ ! -f "$SLIPWAY_MIRROR/HEAD" ]; then

@@ -75,6 +75,14 @@ def test_a_missing_base_branch_exits_12_and_an_unreachable_remote_11(tmp_path: P
     assert _clone(tmp_path, tmp_path / "nowhere.git", "b").returncode == 11
 
 
+def test_a_base_that_is_no_branch_name_exits_12_and_runs_nothing(tmp_path: Path) -> None:
+    origin, _ = _origin(tmp_path)
+    marker = tmp_path / "ran"
+    assert _clone(tmp_path, origin, "a", base=f"$(touch {marker})").returncode == 12
+    assert _clone(tmp_path, origin, "b", base="main:refs/heads/other").returncode == 12
+    assert not marker.exists()
+
+
 def test_the_release_branches_under_the_prefix_are_read_with_the_clone(tmp_path: Path) -> None:
     origin, work = _origin(tmp_path)
     for branch, text in (("release/web/dev/a-1", "tag: a\n"), ("release/web/dev/b-2", None),
