@@ -118,10 +118,16 @@ if [ -n "$SLIPWAY_REVERT" ]; then git revert --no-commit "$SLIPWAY_REVERT"; else
 git commit --quiet -F /tmp/slipway-message
 """
 # Pushes onto the base from this engine take turns (a lock beside the mirror), so concurrent
-# promotions queue instead of racing; a rejection then means a push from elsewhere.
+# promotions queue instead of racing. One that waited its turn rebases onto the base first (the
+# push before it moved it); a rejection then means a push from elsewhere.
 PUSH_REBASE = """
 exec 8>"$SLIPWAY_MIRROR.push-lock"
-flock -w 600 8 || { echo "waited too long for the other pushes from this engine" >&2; exit 4; }
+if ! flock -n 8; then
+  echo "waiting for the other pushes from this engine" >&2
+  flock -w 600 8 || { echo "waited too long for the other pushes from this engine" >&2; exit 4; }
+  git fetch --quiet origin "$SLIPWAY_BASE" || exit 5
+  git rebase --quiet "origin/$SLIPWAY_BASE" || exit 5
+fi
 i=0
 while [ "$i" -lt "$SLIPWAY_ATTEMPTS" ]; do
   i=$((i+1))
