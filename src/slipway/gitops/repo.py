@@ -82,7 +82,7 @@ if ! git check-ref-format --branch "$SLIPWAY_BASE" >/dev/null 2>&1; then
   echo "not a branch name: $SLIPWAY_BASE" >&2; exit 12
 fi
 exec 9>"$SLIPWAY_MIRROR.lock"
-flock 9
+flock -w 600 9 || { echo "waited too long for another fetch of this repository" >&2; exit 11; }
 if [ ! -f "$SLIPWAY_MIRROR/HEAD" ]; then
   rm -rf "$SLIPWAY_MIRROR"
   git init --quiet --bare "$SLIPWAY_MIRROR"
