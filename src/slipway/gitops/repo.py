@@ -330,11 +330,12 @@ async def git_output(
     what: str,
     *,
     env: Mapping[str, str] | None = None,
+    args: Sequence[str] = (),
     stage: str = "promote",
 ) -> str:
-    """Run the constant read-only git `script` (values in `env`) in the clone; return its stdout."""
+    """Run the constant read-only git `script` (values in `env`, `args` as "$@") in the clone; its stdout."""
     ctr = git_container(remote).with_directory("/repo", repo).with_workdir("/repo")
-    ctr = _git_exec(ctr, script, env or {})
+    ctr = _git_exec(ctr, script, env or {}, args)
     async with stage_errors(stage, what, "see the git output"):
         outcome = await exec_outcome(ctr)
     if outcome.exit_code != 0:
