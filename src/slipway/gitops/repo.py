@@ -5,10 +5,15 @@ the script's own environment: it is never in a command line, a file, a layer or 
 Every script here is a constant: branch names, paths and commits reach git as environment
 variables or positional arguments, never as script text. Repositories on the host's loopback
 (the local forge) are reached through a host tunnel.
+
+A clone fetches, under a lock, only what is new into a bare mirror of the repository kept on an
+engine cache volume (one per URL), then checks out from it with `--shared`: every git container
+mounts that volume, so the checkout's objects stay reachable in later steps.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 import uuid
@@ -19,15 +24,19 @@ from urllib.parse import SplitResult, urlsplit
 
 from slipway.errors import ConfigError, StageError
 from slipway.stages.engine_calls import exec_outcome, stage_errors, tail
+from slipway.stages.tool_container import tool_container
 
 if TYPE_CHECKING:
     import dagger
 
 __all__ = [
+    "GIT_CLONE",
+    "PUSH_REBASE",
     "Change",
     "GitRemote",
     "PushOutcome",
     "clone",
+    "clone_proposing",
     "delete_branch",
     "git_output",
     "push_commit",
@@ -63,22 +72,63 @@ for p in "$@"; do
   printf '%s\\t%s\\n' "$p" "$rel" >&2; exit 13
 done
 """
-_GIT_CLONE = """
-if ! git clone --quiet --branch "$SLIPWAY_BASE" -- "$REPO_URL" /repo 2>/tmp/clone.err; then
+_MIRROR = "/slipway-mirror"
+# Into $SLIPWAY_CHECKOUT, from the bare mirror $SLIPWAY_MIRROR (created on first use). The mirror is
+# fetched into under a lock (concurrent promotions share it) and never garbage-collected: checkouts
+# made from it with --shared borrow its objects. With $SLIPWAY_PROPOSED (a branch prefix), the
+# branches under it are fetched too, and each one's $SLIPWAY_SHOW_PATH is written to
+# $SLIPWAY_PROPOSED_DIR/<branch> (empty when the branch lacks the file).
+GIT_CLONE = """
+if ! git check-ref-format --branch "$SLIPWAY_BASE" >/dev/null 2>&1; then
+  echo "not a branch name: $SLIPWAY_BASE" >&2; exit 12
+fi
+exec 9>"$SLIPWAY_MIRROR.lock"
+flock -w 600 9 || { echo "waited too long for another fetch of this repository" >&2; exit 11; }
+if [ ! -f "$SLIPWAY_MIRROR/HEAD" ]; then
+  rm -rf "$SLIPWAY_MIRROR"
+  git init --quiet --bare "$SLIPWAY_MIRROR"
+  git -C "$SLIPWAY_MIRROR" config gc.auto 0
+fi
+if ! git -C "$SLIPWAY_MIRROR" fetch --quiet --no-tags --prune -- "$REPO_URL" \\
+    "+refs/heads/$SLIPWAY_BASE:refs/heads/$SLIPWAY_BASE" \\
+    ${SLIPWAY_PROPOSED:+"+refs/heads/${SLIPWAY_PROPOSED}*:refs/proposed/${SLIPWAY_PROPOSED}*"} \\
+    2>/tmp/clone.err; then
   cat /tmp/clone.err >&2
-  if grep -q "not found in upstream" /tmp/clone.err; then exit 12; fi
+  if grep -q "couldn't find remote ref" /tmp/clone.err; then exit 12; fi
   exit 11
 fi
-cd /repo
+if [ -n "${SLIPWAY_PROPOSED:-}" ]; then
+  mkdir -p "$SLIPWAY_PROPOSED_DIR"
+  git -C "$SLIPWAY_MIRROR" for-each-ref --format='%(refname)' "refs/proposed/${SLIPWAY_PROPOSED%/}" |
+  while read -r ref; do
+    out="$SLIPWAY_PROPOSED_DIR/${ref#refs/proposed/}"
+    mkdir -p "$(dirname "$out")"
+    git -C "$SLIPWAY_MIRROR" show "$ref:$SLIPWAY_SHOW_PATH" >"$out" 2>/dev/null || true
+  done
+fi
+exec 9>&-
+git clone --quiet --shared --branch "$SLIPWAY_BASE" -- "$SLIPWAY_MIRROR" "$SLIPWAY_CHECKOUT"
+cd "$SLIPWAY_CHECKOUT"
+git remote set-url origin "$REPO_URL"
 """
-_CLONE = _GIT_CLONE + NO_SYMLINKS
+_CLONE = GIT_CLONE + NO_SYMLINKS
 # Arguments: the paths to commit (none for a revert).
 _PREPARE = """
 if [ -n "$SLIPWAY_BRANCH" ]; then git checkout --quiet -B "$SLIPWAY_BRANCH"; fi
 if [ -n "$SLIPWAY_REVERT" ]; then git revert --no-commit "$SLIPWAY_REVERT"; else git add -- "$@"; fi
 git commit --quiet -F /tmp/slipway-message
 """
-_PUSH_REBASE = """
+# Pushes onto the base from this engine take turns (a lock beside the mirror), so concurrent
+# promotions queue instead of racing. One that waited its turn rebases onto the base first (the
+# push before it moved it); a rejection then means a push from elsewhere.
+PUSH_REBASE = """
+exec 8>"$SLIPWAY_MIRROR.push-lock"
+if ! flock -n 8; then
+  echo "waiting for the other pushes from this engine" >&2
+  flock -w 600 8 || { echo "waited too long for the other pushes from this engine" >&2; exit 4; }
+  git fetch --quiet origin "$SLIPWAY_BASE" || exit 5
+  git rebase --quiet "origin/$SLIPWAY_BASE" || exit 5
+fi
 i=0
 while [ "$i" -lt "$SLIPWAY_ATTEMPTS" ]; do
   i=$((i+1))
@@ -88,7 +138,7 @@ while [ "$i" -lt "$SLIPWAY_ATTEMPTS" ]; do
   [ "$i" -lt "$SLIPWAY_ATTEMPTS" ] || exit 4
   git fetch --quiet origin "$SLIPWAY_BASE" || exit 5
   git rebase --quiet "origin/$SLIPWAY_BASE" || exit 5
-  sleep "$(awk -v i="$i" 'BEGIN{srand(); print 0.1 + rand() * 0.4 * i}')"
+  [ "$i" -lt 2 ] || sleep "$(awk -v i="$i" 'BEGIN{srand(); print 0.1 + rand() * 0.4 * i}')"
 done
 echo "$(git rev-parse HEAD) $i"
 """
@@ -162,13 +212,15 @@ async def tunnel_loopback_forge(url: str, service: dagger.Service | None) -> Non
     route_forge(parts.netloc, f"{await service.hostname()}:{port}")
 
 
-def git_container(remote: GitRemote) -> dagger.Container:
+async def git_container(remote: GitRemote) -> dagger.Container:
     """A git container holding the token as a secret and able to reach `remote.url`."""
     from dagger import dag
 
+    mirror = dag.cache_volume(f"slipway-gitops-{hashlib.sha256(remote.url.encode()).hexdigest()[:16]}")
     ctr = (
-        dag.container()
-        .from_(remote.image)
+        (await tool_container(remote.image))
+        .with_mounted_cache(_MIRROR, mirror)
+        .with_env_variable("SLIPWAY_MIRROR", f"{_MIRROR}/repo.git")
         .with_secret_variable("GIT_TOKEN", remote.token)
         .with_env_variable("GIT_USER", remote.username)
         .with_env_variable("GIT_AUTHOR_NAME", "slipway")
@@ -213,23 +265,45 @@ def _unreachable(stage: str, url: str, output: str) -> StageError:
     return StageError(stage, f"could not reach {url}: {why}", details=tail(output))
 
 
+async def _clone(
+    remote: GitRemote, paths: Sequence[str], stage: str, env: Mapping[str, str]
+) -> dagger.Container:
+    """The container that cloned the base branch into /repo, checked and ready to read."""
+    where = {"REPO_URL": remote.url, "SLIPWAY_BASE": remote.base, "SLIPWAY_CHECKOUT": "/repo"}
+    ctr = _git_exec(await git_container(remote), _CLONE, {**where, **env, **_fresh()}, paths)
+    async with stage_errors(stage, f"clone {remote.url}", "check the URL and token"):
+        outcome = await exec_outcome(ctr)
+    if outcome.exit_code == 12:
+        msg = f"{stage}: branch {remote.base!r} does not exist in {remote.url} (check --base)"
+        raise ConfigError(msg)
+    if outcome.exit_code == 13:
+        raise ConfigError(f"{stage}: {symlink_refusal(tail(outcome.stderr, 1), remote.url)}")
+    if outcome.exit_code != 0:
+        raise _unreachable(stage, remote.url, outcome.output)
+    return ctr
+
+
 async def clone(remote: GitRemote, *, paths: Sequence[str] = (), stage: str = "promote") -> dagger.Directory:
-    """A fresh clone of the base branch.
+    """A fresh checkout of the base branch (its objects borrowed from the mirror).
 
     Each of `paths` must be a regular file (or absent), reached through no symbolic link.
     """
-    env = {"REPO_URL": remote.url, "SLIPWAY_BASE": remote.base, **_fresh()}
-    ctr = _git_exec(git_container(remote), _CLONE, env, paths)
+    ctr = await _clone(remote, paths, stage, {})
     async with stage_errors(stage, f"clone {remote.url}", "check the URL and token"):
-        outcome = await exec_outcome(ctr)
-        if outcome.exit_code == 12:
-            msg = f"{stage}: branch {remote.base!r} does not exist in {remote.url} (check --base)"
-            raise ConfigError(msg)
-        if outcome.exit_code == 13:
-            raise ConfigError(f"{stage}: {symlink_refusal(tail(outcome.stderr, 1), remote.url)}")
-        if outcome.exit_code != 0:
-            raise _unreachable(stage, remote.url, outcome.output)
         return await ctr.directory("/repo").sync()
+
+
+async def clone_proposing(
+    remote: GitRemote, path: str, prefix: str, *, stage: str = "promote"
+) -> tuple[dagger.Directory, dagger.Directory]:
+    """The checkout of the base branch (as `clone`), and `path` as each branch under `prefix` has it.
+
+    In the second directory, each such branch is a file named after it (empty: the branch lacks `path`).
+    """
+    env = {"SLIPWAY_PROPOSED": prefix, "SLIPWAY_PROPOSED_DIR": "/proposed", "SLIPWAY_SHOW_PATH": path}
+    ctr = await _clone(remote, (path,), stage, env)
+    async with stage_errors(stage, f"clone {remote.url}", "check the URL and token"):
+        return await ctr.directory("/repo").sync(), await ctr.directory("/proposed").sync()
 
 
 def symlink_refusal(report: str, url: str) -> str:
@@ -253,11 +327,12 @@ async def git_output(
     what: str,
     *,
     env: Mapping[str, str] | None = None,
+    args: Sequence[str] = (),
     stage: str = "promote",
 ) -> str:
-    """Run the constant read-only git `script` (values in `env`) in the clone; return its stdout."""
-    ctr = git_container(remote).with_directory("/repo", repo).with_workdir("/repo")
-    ctr = _git_exec(ctr, script, env or {})
+    """Run the constant read-only git `script` (values in `env`, `args` as "$@") in the clone; its stdout."""
+    ctr = (await git_container(remote)).with_directory("/repo", repo).with_workdir("/repo")
+    ctr = _git_exec(ctr, script, env or {}, args)
     async with stage_errors(stage, what, "see the git output"):
         outcome = await exec_outcome(ctr)
     if outcome.exit_code != 0:
@@ -298,12 +373,12 @@ async def push_commit(
         **_fresh(),
     }
     ctr = (
-        git_container(remote)
+        (await git_container(remote))
         .with_directory("/repo", repo)
         .with_workdir("/repo")
         .with_new_file("/tmp/slipway-message", message)  # noqa: S108  (inside the throwaway container)
     )
-    script = _PREPARE + (_PUSH_REBASE if rebase_onto_base else _PUSH_REPLACE)
+    script = _PREPARE + (PUSH_REBASE if rebase_onto_base else _PUSH_REPLACE)
     ctr = _git_exec(ctr, script, env, change.paths)
     async with stage_errors(stage, f"push to {ref}", "see the git output"):
         outcome = await exec_outcome(ctr)
@@ -325,7 +400,7 @@ async def delete_branch(
     remote: GitRemote, repo: dagger.Directory, ref: str, *, stage: str = "promote"
 ) -> bool:
     """Delete the branch `ref` on the remote; whether that worked (never raises)."""
-    ctr = git_container(remote).with_directory("/repo", repo).with_workdir("/repo")
+    ctr = (await git_container(remote)).with_directory("/repo", repo).with_workdir("/repo")
     ctr = _git_exec(ctr, _DELETE, {"SLIPWAY_REF": ref, **_fresh()})
     try:
         async with stage_errors(stage, f"delete {ref}", "delete it by hand"):

@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 from slipway.gitops.forges import RepoRef, forge_for
 from slipway.gitops.repo import delete_branch
+from slipway.promotion.branches import release_prefix
 from slipway.promotion.request import PromoteRequest, PromoteResult
 from slipway.promotion.steps.clone import Cloned, clone, clone_input
 from slipway.promotion.steps.edit import Edited, EditInput, edit
-from slipway.promotion.steps.find_pr import FindPrInput, FoundPr, branch_file, find_pr
+from slipway.promotion.steps.find_pr import FindPrInput, FoundPr, cloned_branch_file, find_pr
 from slipway.promotion.steps.locate import Located, LocateInput, locate
 from slipway.promotion.steps.open_pr import OpenedPr, OpenPrInput, open_pr
 from slipway.promotion.steps.push import Pushed, PushInput, push
@@ -53,7 +54,8 @@ def promotion_steps(
     pin = None if pushing else _as_is
     resolve_in = ResolveInput(req.app, req.env, req.image, req.protected, req.direct_push, pin)
     refuse(resolve_in)
-    clone_in = clone_input(req.remote, req.values_path)
+    proposing = pushing and not req.direct_push
+    clone_in = clone_input(req.remote, req.values_path, release_prefix(req.app, req.env) if proposing else "")
     locate_in = LocateInput(
         req.app, req.env, req.protected, req.image, clone_in.path, req.remote.url, req.locator, req.repository
     )
@@ -83,7 +85,9 @@ def promotion_steps(
             return None
         repo = RepoRef.from_url(req.remote.url)
         forge = forge_for(repo, req.forge_token, req.forge_kind)
-        read = partial(branch_file, req.remote, out["clone"].repo, clone_in.path)
+        cloned: Cloned = out["clone"]
+        assert cloned.proposed is not None, "a pull-request promotion's clone reads its release branches"
+        read = partial(cloned_branch_file, cloned.proposed)
         return await find_pr(FindPrInput(forge, repo, req.remote.base, read), out["resolve"].branch)
 
     async def run_push(out: Outputs) -> Pushed:

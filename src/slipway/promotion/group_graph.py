@@ -26,7 +26,7 @@ from slipway.identity import check_app, check_env
 from slipway.promotion.branches import group_branch, group_name
 from slipway.promotion.group_request import GroupApp, GroupRequest, GroupResult
 from slipway.promotion.steps.edit import Edited, EditInput, edit
-from slipway.promotion.steps.find_pr import FindPrInput, FoundPr, branch_file, find_pr
+from slipway.promotion.steps.find_pr import FindPrInput, FoundPr, branch_files, find_pr
 from slipway.promotion.steps.locate import Located, LocateInput, locate
 from slipway.promotion.steps.open_group_pr import GroupMember, open_group_pr
 from slipway.promotion.steps.open_pr import OpenedPr, OpenPrInput
@@ -139,8 +139,8 @@ def group_steps(req: GroupRequest) -> list[Step]:
         return await git_clone(req.remote, paths=paths)
 
     async def read_branch(repo: dagger.Directory, files: list[str], branch: str) -> str | None:
-        texts = [await branch_file(req.remote, repo, path, branch) for path in files]
-        return None if any(t is None for t in texts) else _SEP.join(t or "" for t in texts)
+        texts = await branch_files(req.remote, repo, files, branch)
+        return None if texts is None else _SEP.join(texts)
 
     async def run_find_pr(out: Outputs) -> FoundPr | None:
         moving = _moving(req, out)

@@ -62,15 +62,15 @@ def world(monkeypatch: pytest.MonkeyPatch) -> World:
         assert set(paths) == set(w.files), "one clone with every app's files"
         return FakeRepo(w.files)
 
-    async def branch_file(_: Any, __: Any, path: str, branch: str) -> str | None:
-        return None if w.on_branch is None else w.on_branch.get(path, "")
+    async def branch_files(_: Any, __: Any, paths: list[str], branch: str) -> list[str] | None:
+        return None if w.on_branch is None else [w.on_branch.get(path, "") for path in paths]
 
     async def push_files(inp: Any, _: Any, files: dict[str, str], change: Any, message: str) -> Pushed:
         w.pushes.append((dict(files), change, message))
         return Pushed(change.branch or inp.remote.base, "f" * 40, 1)
 
     monkeypatch.setattr(graph_module, "git_clone", clone)
-    monkeypatch.setattr(graph_module, "branch_file", branch_file)
+    monkeypatch.setattr(graph_module, "branch_files", branch_files)
     monkeypatch.setattr(graph_module, "push_files", push_files)
     monkeypatch.setattr(graph_module, "forge_for", lambda *_: w.forge)
     return w

@@ -174,3 +174,28 @@ def test_the_old_import_path_names_the_same_objects() -> None:
     for name in (*names, "release_branch"):
         assert getattr(old_home, name) is getattr(promotion, name), name
     assert set(old_home.__all__) >= {"image_changes", "values_image"}
+
+
+@pytest.mark.parametrize(
+    ("req", "pushing", "proposed"),
+    [
+        (REQ, True, "release/web/dev/"),
+        (dataclasses.replace(REQ, direct_push=True), True, ""),
+        (REQ, False, ""),
+    ],
+    ids=["pull-request", "direct", "plan"],
+)
+async def test_only_a_pull_request_promotion_s_clone_reads_the_release_branches(
+    monkeypatch: pytest.MonkeyPatch, req: PromoteRequest, pushing: bool, proposed: str
+) -> None:
+    asked: list[str] = []
+
+    async def cloned(inp: Any) -> Any:
+        asked.append(inp.proposed)
+        raise ConfigError("promote: stop after the clone")
+
+    monkeypatch.setattr(graph_module, "clone", cloned)
+    steps = promotion_steps(req, pushing=pushing)
+    graph = await graph_module.run_graph(steps)
+    assert graph.steps["clone"].status == "failed"
+    assert asked == [proposed]

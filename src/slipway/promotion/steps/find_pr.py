@@ -5,7 +5,7 @@ Asking the forge first also proves the token before anything is pushed.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -15,14 +15,18 @@ from slipway.gitops.repo import GitRemote, git_output
 if TYPE_CHECKING:
     import dagger
 
-__all__ = ["FindPrInput", "FoundPr", "branch_file", "find_pr"]
+__all__ = ["FindPrInput", "FoundPr", "branch_files", "cloned_branch_file", "find_pr"]
 
-_BRANCH_EXISTS = "\x1eslipway-branch-exists"
-_SHOW_BRANCH_FILE = """
+_END = "\x1eslipway-end-of-file"
+# Arguments: the paths; after each one's text (empty when the branch lacks it), $SLIPWAY_MARK.
+# Nothing at all when the branch does not exist.
+_SHOW_BRANCH_FILES = """
 if git ls-remote --exit-code --heads origin "refs/heads/$SLIPWAY_BRANCH" >/dev/null; then
   git fetch --quiet origin "+refs/heads/$SLIPWAY_BRANCH:refs/remotes/origin/$SLIPWAY_BRANCH"
-  git show "refs/remotes/origin/$SLIPWAY_BRANCH:$SLIPWAY_PATH" 2>/dev/null || true
-  printf '%s' "$SLIPWAY_MARK"
+  for p in "$@"; do
+    git show "refs/remotes/origin/$SLIPWAY_BRANCH:$p" 2>/dev/null || true
+    printf '%s' "$SLIPWAY_MARK"
+  done
 fi
 """
 
@@ -47,13 +51,27 @@ class FoundPr:
     proposed: str | None
 
 
-async def branch_file(remote: GitRemote, repo: dagger.Directory, path: str, branch: str) -> str | None:
-    """The file at `path` as the remote's `branch` has it, or None when the branch does not exist."""
+async def branch_files(
+    remote: GitRemote, repo: dagger.Directory, paths: Sequence[str], branch: str
+) -> list[str] | None:
+    """Each of `paths` as the remote's `branch` has it ("" when it lacks one), in one git container.
+
+    None when the branch does not exist.
+    """
     out = await git_output(
-        remote, repo, _SHOW_BRANCH_FILE, f"read {branch}",
-        env={"SLIPWAY_BRANCH": branch, "SLIPWAY_PATH": path, "SLIPWAY_MARK": _BRANCH_EXISTS},
+        remote, repo, _SHOW_BRANCH_FILES, f"read {branch}",
+        env={"SLIPWAY_BRANCH": branch, "SLIPWAY_MARK": _END}, args=paths,
     )  # fmt: skip
-    return out.removesuffix(_BRANCH_EXISTS) if out.endswith(_BRANCH_EXISTS) else None
+    return out.split(_END)[: len(paths)] if out else None
+
+
+async def cloned_branch_file(proposed: dagger.Directory, branch: str) -> str | None:
+    """The file as `branch` has it, from the clone's copies (`Cloned.proposed`); None: no such branch."""
+    from dagger import ExistsType
+
+    if not await proposed.exists(branch, expected_type=ExistsType.REGULAR_TYPE):
+        return None
+    return await proposed.file(branch).contents()
 
 
 async def find_pr(inp: FindPrInput, branch: str) -> FoundPr:
