@@ -19,8 +19,7 @@ from pathlib import Path
 
 import anyio
 import httpx
-from common import RESULTS, ROOT, app_copy
-from promote_bench import _forge, _git
+from common import RESULTS, ROOT, app_copy, forge, forge_git
 
 from slipway.engine.connection import engine_connection
 from slipway.host import GitopsOptions, PromoteOptions, run_promote, run_rollback
@@ -39,10 +38,10 @@ def _seed(url: str, token: str, work: Path) -> tuple[str, str]:
     resp.raise_for_status()
     src = work / name
     subprocess.run(["cp", "-r", str(LAYOUT), str(src)], check=True)
-    _git(token, src, "init", "-q", "-b", "main")
-    _git(token, src, "add", "-A")
-    _git(token, src, "commit", "-qm", "seed")
-    _git(token, src, "push", "-q", f"{url}/slipway/{name}.git", "main")
+    forge_git(token, src, "init", "-q", "-b", "main")
+    forge_git(token, src, "add", "-A")
+    forge_git(token, src, "commit", "-qm", "seed")
+    forge_git(token, src, "push", "-q", f"{url}/slipway/{name}.git", "main")
     return name, f"{url}/slipway/{name}.git"
 
 
@@ -104,7 +103,7 @@ async def _images(repository: str, count: int) -> list[str]:
 
 
 def main() -> None:
-    url, token = _forge()
+    url, token = forge()
     os.environ["SLIPWAY_BENCH_TOKEN"] = token
     cluster = LocalCluster.from_env()
     work = Path(os.environ.get("TMPDIR", "/tmp")) / f"slipway-loop-{uuid.uuid4().hex[:6]}"
