@@ -313,6 +313,9 @@ class SigningConfig:
 
     public_key: str
     expires: date | None = None
+    # The key's text, when slipway.yaml came from a directory in the engine (the Dagger module),
+    # where `public_key` names no file on this machine.
+    public_key_pem: str = ""
 
     def expired(self, today: date | None = None) -> bool:
         """Whether the key pair is past its `expires` date (UTC today by default)."""
@@ -352,6 +355,18 @@ class AppConfig:
     def public_key_path(self) -> Path | None:
         """The signing public key's file, relative to slipway.yaml (None without `signing:`)."""
         return self.source.parent / self.signing.public_key if self.signing else None
+
+    def public_key(self) -> str | None:
+        """The signing public key (PEM, checked), or None without `signing:`; a ConfigError if unusable."""
+        from slipway.keys import check_public_key, read_public_key
+
+        if self.signing is None:
+            return None
+        if self.signing.public_key_pem:
+            return check_public_key(self.signing.public_key_pem, self.signing.public_key)
+        path = self.public_key_path()
+        assert path is not None
+        return read_public_key(path)
 
     def environment(self, name: str) -> Environment:
         """The environment called `name`, or a ConfigError listing the known ones."""

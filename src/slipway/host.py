@@ -143,30 +143,40 @@ def _check_not_expired(config: AppConfig) -> None:
 
 
 async def _signing_key(config: AppConfig, key_text: str, password: str) -> Any:
-    """The signing key and its password as engine secrets (on an open connection), or None.
-
-    The key is opened first: a wrong password, or a key that is not slipway.yaml's public key's
-    pair, is refused before anything is built.
-    """
+    """The signing key and its password as engine secrets (on an open connection), or None."""
     if not key_text:
         return None
     from dagger import dag
 
-    from slipway.keys import fingerprint, read_public_key
     from slipway.stages.cosign import SigningKey
-    from slipway.stages.sign import open_key
-    from slipway.tool_images import ToolImages
 
     key = SigningKey(
         dag.set_secret("slipway-signing-key", key_text),
         dag.set_secret("slipway-signing-password", password),
     )
+    return await checked_signing_key(config, key)
+
+
+async def checked_signing_key(config: AppConfig, key: Any) -> Any:
+    """`key` (a SigningKey), once cosign has opened it and it pairs with slipway.yaml's public key.
+
+    A pair past its rotation date, a wrong password, or a key that is not slipway.yaml's public
+    key's pair is refused here, before anything is built.
+    """
+    from slipway.keys import fingerprint
+    from slipway.stages.sign import open_key
+    from slipway.tool_images import ToolImages
+
+    _check_not_expired(config)
     public = await open_key(ToolImages.resolve(config.tools)["cosign"], key)
-    path = config.public_key_path()
-    if path is not None:
-        want, got = fingerprint(read_public_key(path), str(path)), fingerprint(public, "--signing-key")
-        if want != got:
-            msg = f"--signing-key: its public key ({got}) is not slipway.yaml's signing.public_key ({want})"
+    want = config.public_key()
+    if want is not None:
+        where = config.signing.public_key if config.signing else "signing.public_key"
+        if fingerprint(want, where) != (got := fingerprint(public, "--signing-key")):
+            msg = (
+                f"--signing-key: its public key ({got}) is not slipway.yaml's signing.public_key "
+                f"({fingerprint(want, where)})"
+            )
             raise ConfigError(msg)
     return key
 
@@ -390,18 +400,17 @@ class AppTarget:
 
     def verify_input(self, revision: str, source_url: str) -> Any:
         """What the promotion verifies when the environment requires a signature (else None)."""
-        from slipway.keys import read_public_key
         from slipway.promotion.steps.verify_signature import VerifyInput
         from slipway.tool_images import ToolImages
 
         if self.config is None or not self.config.requires_signature(self.env):
             return None
         # the config refuses require_signature without signing:
-        path, signing = self.config.public_key_path(), self.config.signing
-        assert path is not None
+        public, signing = self.config.public_key(), self.config.signing
+        assert public is not None
         assert signing is not None
         cosign = ToolImages.resolve(self.tools)["cosign"]
-        return VerifyInput(read_public_key(path), cosign, revision, source_url, signing.expires)
+        return VerifyInput(public, cosign, revision, source_url, signing.expires)
 
 
 def app_target(config: AppConfig | None, app: str, env: str) -> AppTarget:

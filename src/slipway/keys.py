@@ -20,6 +20,7 @@ __all__ = [
     "PRIVATE_KEY_FILE",
     "PUBLIC_KEY_FILE",
     "check_private_key",
+    "check_public_key",
     "fingerprint",
     "generate_key_pair",
     "read_public_key",
@@ -76,6 +77,12 @@ def _public_der(text: str, where: str) -> bytes:
 def fingerprint(public_key: str, where: str = "the public key") -> str:
     """`SHA256:<hex>` of the key's DER bytes: how evidence names the key that signed."""
     return "SHA256:" + hashlib.sha256(_public_der(public_key, where)).hexdigest()
+
+
+def check_public_key(text: str, where: str) -> str:
+    """`text` when it is a PEM public key; a ConfigError naming `where` if not."""
+    _public_der(text, where)
+    return text
 
 
 def read_public_key(path: Path) -> str:

@@ -28,9 +28,10 @@ from pathlib import Path
 import httpx
 import pytest
 from forge_proxy import forge_proxy
+from test_dagger_call import TOOL_IMAGES, error_lines, gitops_args, provenance
 
 from apps import REGISTRY, make_app
-from conftest import Forge, GitopsRepo, seed_repo
+from conftest import Forge, GitopsRepo, dagger, seed_repo
 from slipway.refs import ImageRef
 
 pytestmark = pytest.mark.engine
@@ -432,3 +433,49 @@ def test_the_signing_key_is_nowhere_in_output_provenance_or_layers(signed: Signe
     for reference in (signed.digest, _cosign_tag(signed.digest, "sig"), att):
         for blob in _blobs(reference) if reference != att else blobs:
             assert not [n for n in needles if n.encode() in blob], reference
+
+
+def test_dagger_call_signs_with_a_secret_key_and_its_promote_verifies(
+    forge: Forge, key_pairs: KeyPairs, tmp_path: Path, module_loaded: str
+) -> None:
+    """The module path CI files take: `dagger call build-and-propose --signing-key file:…` refuses
+    another pair's key before building, signs and attests after the gates with the right one, and
+    `dagger call promote` to prod verifies the digest against the public key in the source."""
+    app = _signed_app(tmp_path)
+    (app / "cosign.pub").write_text((key_pairs.keys / "cosign.pub").read_text())
+    gitops = seed_repo(forge, tmp_path)
+    env = {forge.token_env: forge.token, PASSWORD_ENV: PASSWORD}
+    call = ["call", "--tool-images", str(TOOL_IMAGES), "--forge-service", f"tcp://{forge.url.split('//')[1]}",
+            "--registry-service", f"tcp://{REGISTRY}"]  # fmt: skip
+    propose = [*call, "build-and-propose", *provenance(app), *gitops_args(forge, gitops)]
+    refs_before = forge.git(gitops.checkout, "ls-remote", "origin")
+
+    other = dagger(*propose, "--signing-key", f"file:{key_pairs.other / 'cosign.key'}", env=env)
+    assert other.returncode != 0
+    assert [line for line in error_lines(other) if "--signing-key: its public key (SHA256:" in line], (
+        other.stderr[-3000:]
+    )
+    assert forge.git(gitops.checkout, "ls-remote", "origin") == refs_before
+
+    signing = [
+        "--signing-key",
+        f"file:{key_pairs.keys / 'cosign.key'}",
+        "--signing-password",
+        f"env:{PASSWORD_ENV}",
+    ]
+    built = dagger(*propose, *signing, "as-json", env=env)
+    assert built.returncode == 0, built.stderr[-4000:]
+    out = json.loads(built.stdout)
+    stages = {stage["name"]: stage["status"] for stage in out["stages"]}
+    assert dict.fromkeys(("sbom", "sign", "attest"), "passed").items() <= stages.items(), stages
+    assert (key_pairs.keys / "cosign.key").read_text().splitlines()[1] not in built.stdout + built.stderr
+    digest = out["digest"]
+    body = _pull_body(forge, gitops, out["pr_url"])
+    assert f"- Signed (cosign): {REPOSITORY}@{digest}; attested: slsaprovenance1, spdxjson, cyclonedx" in body
+
+    promote = [*call, "promote", "--source", str(app), "--env", "prod", "--image", out["image"],
+               *gitops_args(forge, gitops), "as-json"]  # fmt: skip
+    promoted = dagger(*promote, env=env)
+    assert promoted.returncode == 0, promoted.stderr[-4000:]
+    prod_body = _pull_body(forge, gitops, json.loads(promoted.stdout)["pr_url"])
+    assert f"- Signature (cosign): {REPOSITORY}@{digest} signed by key SHA256:" in prod_body, prod_body

@@ -52,6 +52,11 @@ Token = Annotated[dagger.Secret, Doc("git/forge token for the GitOps repository"
 RegistryUser = Annotated[str, Doc("registry user (with a password)")]
 RegistryPassword = Annotated[dagger.Secret | None, Doc("registry password or token")]
 Base = Annotated[str, Doc("GitOps default branch")]
+SigningKeyArg = Annotated[
+    dagger.Secret | None,
+    Doc("cosign private key: sbom, sign and attest then run once every gate has passed"),
+]
+SigningPassword = Annotated[dagger.Secret | None, Doc("the signing key's password (default: none)")]
 Forge = Annotated[str, Doc("gitea | github | gitlab (default: from the URL)")]
 Kubeconfig = Annotated[
     dagger.Secret, Doc("the environment's deploy kubeconfig (separate from registry and git credentials)")
@@ -129,6 +134,22 @@ async def _app_target(source: dagger.Directory, env: str) -> AppTarget:
     return app_target(await _app_config(source), "", env)
 
 
+async def _signed(
+    req: BuildRequest, key: dagger.Secret | None, password: dagger.Secret | None
+) -> BuildRequest:
+    """`req` signing with `key` once cosign has opened it and it pairs with slipway.yaml's public key."""
+    from slipway.errors import ConfigError
+    from slipway.host import checked_signing_key
+    from slipway.stages.cosign import SigningKey
+
+    if key is None:
+        if password is not None:
+            raise ConfigError("--signing-password: pass --signing-key too (the password unlocks it)")
+        return req
+    signing = SigningKey(key, password or dag.set_secret("slipway-signing-password", ""))
+    return dataclasses.replace(req, signing_key=await checked_signing_key(req.config, signing))
+
+
 def _auth(username: str, password: dagger.Secret | None) -> publish_stage.RegistryAuth | None:
     return publish_stage.RegistryAuth(username, password) if password else None
 
@@ -159,9 +180,18 @@ class Slipway:
         dagger.Service | None,
         Doc("the Kubernetes API server when it listens on this machine's loopback (tcp://localhost:16443)"),
     ] = None
+    registry_service: Annotated[
+        dagger.Service | None,
+        Doc(
+            "the image registry when it listens on this machine's loopback, for cosign (tcp://localhost:5000)"
+        ),
+    ] = None
 
-    async def _use_tool_images(self) -> None:
-        """Make the library's local table (its SLIPWAY_TOOL_IMAGES file) the given one or the project's."""
+    async def _prepare(self) -> None:
+        """Make the given (or the project's) tool-image table and registry service the library's."""
+        from slipway.stages.cosign import use_registry_service
+
+        use_registry_service(self.registry_service)
         table = self.tool_images
         if table is None and await self.project_tools.exists(PROJECT_TOOL_IMAGES):
             table = self.project_tools.file(PROJECT_TOOL_IMAGES)
@@ -201,7 +231,7 @@ class Slipway:
         """Run one check's steps (flows/checks.py) on `source`; raise its failures' lines."""
         from slipway.flows.checks import check_request, check_steps
 
-        await self._use_tool_images()
+        await self._prepare()
         with _one_line_errors():
             req = check_request(await _app_config(source), source, revision)
             if name == "validate" and self.kubeconfig is not None:
@@ -254,7 +284,7 @@ class Slipway:
         self, source: Source, revision: Revision, created: Created, source_url: SourceUrl
     ) -> dagger.Container:
         """Build the app's Dockerfile into an image labelled with its revision, time and source."""
-        await self._use_tool_images()
+        await self._prepare()
         with _one_line_errors():
             req = await request_from_directory(source, revision, created=created, source_url=source_url)
             b = req.config.build
@@ -264,7 +294,7 @@ class Slipway:
     @function
     async def render(self, source: Source, revision: Revision, env: Env = "") -> dagger.File:
         """Render the environment's manifests with the image tagged by the revision (Helm hooks left out)."""
-        await self._use_tool_images()
+        await self._prepare()
         with _one_line_errors():
             req = await request_from_directory(source, revision, created=None, source_url=None, env=env)
             return (await self._step(req, "render")).manifests  # type: ignore[attr-defined]
@@ -278,14 +308,17 @@ class Slipway:
         source_url: SourceUrl,
         registry_username: RegistryUser = "",
         registry_password: RegistryPassword = None,
+        signing_key: SigningKeyArg = None,
+        signing_password: SigningPassword = None,
     ) -> Published:
         """Run every gate, then push the image under the commit SHA; return the pinned reference."""
-        await self._use_tool_images()
+        await self._prepare()
         with _one_line_errors():
             req = await request_from_directory(
                 source, revision, created=created, source_url=source_url,
                 registry_auth=_auth(registry_username, registry_password),
             )  # fmt: skip
+            req = await _signed(req, signing_key, signing_password)
             graph = await run_graph(build_steps(await self._with_clusters(req)))
             _check(graph)
         return Published.of(graph.steps["publish"].evidence, graph)
@@ -303,17 +336,20 @@ class Slipway:
         registry_password: RegistryPassword = None,
         base: Base = "main",
         forge: Forge = "",
+        signing_key: SigningKeyArg = None,
+        signing_password: SigningPassword = None,
     ) -> Proposal:
         """Test, build, scan, validate and publish, then open the PR for the first environment."""
         from slipway.flows.build_and_propose import build_and_propose
 
-        await self._use_tool_images()
+        await self._prepare()
         with _one_line_errors():
             gitops = await _gitops(gitops_repo, gitops_token, base, forge, self.forge_service)
             req = await request_from_directory(
                 source, revision, created=created, source_url=source_url,
                 registry_auth=_auth(registry_username, registry_password),
             )  # fmt: skip
+            req = await _signed(req, signing_key, signing_password)
             req = await self._with_clusters(req)
             outcome = await build_and_propose(req, gitops_target(gitops, dict(req.config.tools)))
             _check(outcome.graph)
@@ -340,7 +376,7 @@ class Slipway:
         """Write an image into the environment's values file: a pull request or a direct push."""
         from slipway.host import promote_env
 
-        await self._use_tool_images()
+        await self._prepare()
         with _one_line_errors():
             gitops = await _gitops(gitops_repo, gitops_token, base, forge, self.forge_service)
             target = await _app_target(source, env)
@@ -363,7 +399,7 @@ class Slipway:
         """Revert the newest promotion of the app to the environment."""
         from slipway.host import rollback_env
 
-        await self._use_tool_images()
+        await self._prepare()
         with _one_line_errors():
             gitops = await _gitops(gitops_repo, gitops_token, base, forge, self.forge_service)
             target = await _app_target(source, env)
@@ -385,7 +421,7 @@ class Slipway:
         """Run the gates and show every environment's values and manifest diffs; push nothing."""
         from slipway.flows.plan import plan
 
-        await self._use_tool_images()
+        await self._prepare()
         with _one_line_errors():
             gitops = await _gitops(gitops_repo, gitops_token, base, forge, self.forge_service)
             req = await request_from_directory(source, revision, created=created, source_url=source_url)
@@ -408,7 +444,7 @@ class Slipway:
         helm upgrade --install --atomic --wait (helm apps), or kubectl apply --server-side and
         rollout status (kustomize apps); a rollout that does not become ready is undone.
         """
-        await self._use_tool_images()
+        await self._prepare()
         with _one_line_errors():
             request = await _direct_request(source, env, image, kubeconfig, kube_service, "deploy")
             graph = await run_graph(deploy_steps(request))
@@ -428,7 +464,7 @@ class Slipway:
         helm rollback (helm apps) or kubectl rollout undo (kustomize apps); refused when no
         earlier revision was healthy. GitOps environments roll back with `rollback`.
         """
-        await self._use_tool_images()
+        await self._prepare()
         with _one_line_errors():
             request = await _direct_request(source, env, "", kubeconfig, kube_service, "rollback")
             graph = await run_graph(rollback_steps(request))

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from slipway.config import AppConfig
+from slipway.config import AppConfig, SigningConfig
 from slipway.errors import ConfigError
 from slipway.refs import ImageRef
 from slipway.runner import Step
@@ -101,10 +101,24 @@ async def config_from_directory(source: dagger.Directory) -> AppConfig:
     from slipway.tool_lock import parse_lock
 
     config = parse_config(await source.file("slipway.yaml").contents(), Path("slipway.yaml"))
+    if config.signing is not None:
+        config = dataclasses.replace(config, signing=await _with_public_key(source, config.signing))
     if not await source.exists(LOCK_FILE):
         return config
     lock = parse_lock(await source.file(LOCK_FILE).contents(), Path(LOCK_FILE))
     return dataclasses.replace(config, tool_lock=lock)
+
+
+async def _with_public_key(source: dagger.Directory, signing: SigningConfig) -> SigningConfig:
+    """`signing` holding the text of its public key, read from `source`."""
+    from slipway.keys import check_public_key
+
+    if not await source.exists(signing.public_key):
+        where = "slipway.yaml signing.public_key"
+        msg = f"signing: public key {signing.public_key} is not in the source ({where})"
+        raise ConfigError(msg)
+    text = check_public_key(await source.file(signing.public_key).contents(), signing.public_key)
+    return dataclasses.replace(signing, public_key_pem=text)
 
 
 async def request_from_directory(

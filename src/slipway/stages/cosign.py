@@ -21,11 +21,21 @@ from slipway.stages.tool_container import tool_container
 if TYPE_CHECKING:
     import dagger
 
-__all__ = ["TLOG_SKIPPED", "SigningKey", "cosign_container", "cosign_exec", "signed_with"]
+__all__ = [
+    "TLOG_SKIPPED",
+    "SigningKey",
+    "cosign_container",
+    "cosign_exec",
+    "signed_with",
+    "use_registry_service",
+]
 
 TLOG_SKIPPED = "transparency log skipped (air-gapped engine: no Rekor to upload to or check against)"
 _TUNNEL_ALIAS = "slipway-registry"
 _LOOPBACK = {"localhost", "127.0.0.1"}
+# The caller's loopback registry as a service, when slipway runs in the Dagger module's
+# container: there `dag.host()` is that container, not the machine the registry listens on.
+_REGISTRY_SERVICE: list[dagger.Service] = []
 # "$1" is the image as the tunnel reaches it (host part replaced by the tunnel's IP), the rest
 # is cosign's arguments; the image reference is appended last.
 _SCRIPT = """set -eu
@@ -57,11 +67,20 @@ async def cosign_container(tool_image: str, image: ImageRef) -> tuple[dagger.Con
     if parts.hostname not in _LOOPBACK:
         return ctr.with_env_variable("SLIPWAY_REGISTRY_TUNNEL", ""), ref
     port = parts.port or 80
-    tunnel = dag.host().service([PortForward(backend=port, frontend=port)], host=parts.hostname)
+    tunnel = (
+        _REGISTRY_SERVICE[0]
+        if _REGISTRY_SERVICE
+        else dag.host().service([PortForward(backend=port, frontend=port)], host=parts.hostname)
+    )
     ctr = ctr.with_service_binding(_TUNNEL_ALIAS, tunnel).with_env_variable(
         "SLIPWAY_REGISTRY_TUNNEL", _TUNNEL_ALIAS
     )
     return ctr, f"{port}/{path}@{image.digest}"
+
+
+def use_registry_service(service: dagger.Service | None) -> None:
+    """Reach a loopback registry through `service` (the caller's, from inside the Dagger module)."""
+    _REGISTRY_SERVICE[:] = [service] if service is not None else []
 
 
 def signed_with(ctr: dagger.Container, key: SigningKey) -> dagger.Container:
