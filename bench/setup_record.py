@@ -6,7 +6,10 @@ so this reads the log such a run printed and writes `bench/results/setup.json`:
 - `steps_s`: each `step` of the provisioning scripts (`==> NAME ... ok (Ns)`), in order;
 - `provision_s`: their sum; `parts_s`: the steps grouped by the script prefix before the first `-`;
 - `tests_s`: the suite's wall time(s) as pytest reported them;
-- `ci_run_s`: the whole run, from the `total=Ns` line the caller appended (see docs/engine.md).
+- `ci_run_s`: the whole run, from the `total=Ns` line the caller appended (see docs/engine.md);
+- `provision_wall_s`: the run minus the suite's pytest time: the venv, lint and every service
+  and tool, cold (the steps overlap, so `provision_s` exceeds it). Issue 12's goal for a cold
+  set-up on 2 cores is 15 minutes.
 
 Usage: `python bench/setup_record.py /tmp/cold-ci.log`.
 """
@@ -33,13 +36,15 @@ def record(text: str) -> dict[str, Any]:
         part = name.split("-", 1)[0]
         parts[part] = parts.get(part, 0) + seconds
     total = _TOTAL.search(text)
+    tests = [float(seconds) for _, seconds in _PYTEST.findall(text)]
     return {
         "steps_s": dict(steps),
         "parts_s": parts,
         "provision_s": sum(seconds for _, seconds in steps),
-        "tests_s": [float(seconds) for _, seconds in _PYTEST.findall(text)],
+        "tests_s": tests,
         "ci_run_s": int(total.group(1)) if total else None,
-        "goals": {"ci_run_s": 90 * 60, "ci_run_target_s": 75 * 60},
+        "provision_wall_s": round(int(total.group(1)) - sum(tests)) if total else None,
+        "goals": {"ci_run_s": 90 * 60, "ci_run_target_s": 75 * 60, "provision_wall_s": 15 * 60},
     }
 
 

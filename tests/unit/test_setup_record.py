@@ -1,0 +1,44 @@
+"""bench/setup_record.py reads a cold run's log: step times, the suite's time and the wall times."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+
+LOG = """\
+==> engine-image ...
+==> tools-trivy ...
+==> engine-image ... ok (30s)
+==> tools-trivy ... ok (489s)
+==> gitea-build ... ok (247s)
+====== 996 passed in 963.15s (0:16:03) ======
+====== 3 passed, 996 deselected in 75.47s (0:01:15) ======
+rc=0 total=3400s
+"""
+
+
+@pytest.fixture
+def record(monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.syspath_prepend(str(BENCH))
+    return importlib.import_module("setup_record").record
+
+
+def test_steps_suite_and_walls_come_from_the_log(record: Any) -> None:
+    data = record(LOG)
+    assert data["steps_s"] == {"engine-image": 30, "tools-trivy": 489, "gitea-build": 247}
+    assert data["parts_s"] == {"engine": 30, "tools": 489, "gitea": 247}
+    assert data["provision_s"] == 766
+    assert data["tests_s"] == [963.15, 75.47]
+    assert data["ci_run_s"] == 3400
+    assert data["provision_wall_s"] == round(3400 - 963.15 - 75.47)
+    assert data["goals"]["provision_wall_s"] == 900
+
+
+def test_a_log_without_its_total_has_no_walls(record: Any) -> None:
+    data = record(LOG.replace("rc=0 total=3400s\n", ""))
+    assert data["ci_run_s"] is None and data["provision_wall_s"] is None
