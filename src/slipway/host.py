@@ -168,7 +168,7 @@ async def checked_signing_key(config: AppConfig, key: Any) -> Any:
     from slipway.tool_images import ToolImages
 
     _check_not_expired(config)
-    public = await open_key(ToolImages.resolve(config.tools)["cosign"], key)
+    public = await open_key(ToolImages.for_app(config)["cosign"], key)
     want = config.public_key()
     if want is not None:
         where = config.signing.public_key if config.signing else "signing.public_key"

@@ -26,7 +26,7 @@ from slipway.engine.probe import engine_version
 from slipway.errors import SlipwayError
 from slipway.flows.build import BuildRequest, build_steps, request_from_directory
 from slipway.flows.deploy import DeployRequest, deploy_steps, rollback_steps
-from slipway.host import AppTarget, GitopsOptions, app_target, git_remote, gitops_target
+from slipway.host import AppTarget, GitopsOptions, app_target, app_tools, git_remote, gitops_target
 from slipway.runner import GraphResult, run_graph
 from slipway.secrets import read_token
 from slipway.source import SOURCE_EXCLUDES
@@ -135,7 +135,10 @@ async def _app_target(source: dagger.Directory, env: str) -> AppTarget:
 
 
 async def _signed(
-    req: BuildRequest, key: dagger.Secret | None, password: dagger.Secret | None
+    req: BuildRequest,
+    key: dagger.Secret | None,
+    password: dagger.Secret | None,
+    registry_service: dagger.Service | None,
 ) -> BuildRequest:
     """`req` signing with `key` once cosign has opened it and it pairs with slipway.yaml's public key."""
     from slipway.errors import ConfigError
@@ -146,6 +149,13 @@ async def _signed(
         if password is not None:
             raise ConfigError("--signing-password: pass --signing-key too (the password unlocks it)")
         return req
+    registry = req.config.repository.split("/", 1)[0]
+    if registry.split(":", 1)[0] in ("localhost", "127.0.0.1") and not registry_service:
+        msg = (
+            f"--signing-key: the registry {registry} is on this machine's loopback, which cosign cannot "
+            f"reach from the module: pass it as a service (--registry-service tcp://{registry})"
+        )
+        raise ConfigError(msg)
     signing = SigningKey(key, password or dag.set_secret("slipway-signing-password", ""))
     return dataclasses.replace(req, signing_key=await checked_signing_key(req.config, signing))
 
@@ -318,7 +328,7 @@ class Slipway:
                 source, revision, created=created, source_url=source_url,
                 registry_auth=_auth(registry_username, registry_password),
             )  # fmt: skip
-            req = await _signed(req, signing_key, signing_password)
+            req = await _signed(req, signing_key, signing_password, self.registry_service)
             graph = await run_graph(build_steps(await self._with_clusters(req)))
             _check(graph)
         return Published.of(graph.steps["publish"].evidence, graph)
@@ -349,9 +359,9 @@ class Slipway:
                 source, revision, created=created, source_url=source_url,
                 registry_auth=_auth(registry_username, registry_password),
             )  # fmt: skip
-            req = await _signed(req, signing_key, signing_password)
+            req = await _signed(req, signing_key, signing_password, self.registry_service)
             req = await self._with_clusters(req)
-            outcome = await build_and_propose(req, gitops_target(gitops, dict(req.config.tools)))
+            outcome = await build_and_propose(req, gitops_target(gitops, app_tools(req.config)))
             _check(outcome.graph)
         published = Published.of(outcome.graph.steps["publish"].evidence, outcome.graph)
         promotion = Promotion.of(outcome.promotion)
@@ -426,7 +436,7 @@ class Slipway:
             gitops = await _gitops(gitops_repo, gitops_token, base, forge, self.forge_service)
             req = await request_from_directory(source, revision, created=created, source_url=source_url)
             req = await self._with_clusters(req, every_env=True)
-            graph, image, plans = await plan(req, gitops_target(gitops, dict(req.config.tools)))
+            graph, image, plans = await plan(req, gitops_target(gitops, app_tools(req.config)))
             _check(graph)
         return Plan.of(image, graph, plans)
 

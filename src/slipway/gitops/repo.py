@@ -63,13 +63,21 @@ fi
 """
 # Run in a checkout; arguments: repo-relative paths that must be regular files or absent, reached
 # through no symbolic link. The first that is not: "<path>\t<where it resolves>" on stderr, exit 13.
+# POSIX sh and busybox: no `realpath -m` (alpine/git, the upstream default, lacks it).
 NO_SYMLINKS = """
 root="$(pwd -P)"
 for p in "$@"; do
-  real="$(realpath -m -- "$root/$p")"
-  [ "$real" != "$root/$p" ] || continue
-  rel="${real#"$root"/}"; if [ "$real" = "$root" ]; then rel=.; fi
-  printf '%s\\t%s\\n' "$p" "$rel" >&2; exit 13
+  prefix=""; rest="$p"
+  while [ -n "$rest" ]; do
+    part="${rest%%/*}"; if [ "$part" = "$rest" ]; then rest=""; else rest="${rest#*/}"; fi
+    [ -n "$part" ] || continue
+    prefix="${prefix:+$prefix/}$part"
+    [ -L "$root/$prefix" ] || continue
+    real="$(readlink -f -- "$root/$p" 2>/dev/null)" || real="$(readlink -f -- "$root/$prefix" 2>/dev/null)" \\
+      || real="$(readlink -- "$root/$prefix")"
+    rel="${real#"$root"/}"; if [ "$real" = "$root" ]; then rel=.; fi
+    printf '%s\\t%s\\n' "$p" "$rel" >&2; exit 13
+  done
 done
 """
 _MIRROR = "/slipway-mirror"
@@ -83,7 +91,7 @@ if ! git check-ref-format --branch "$SLIPWAY_BASE" >/dev/null 2>&1; then
   echo "not a branch name: $SLIPWAY_BASE" >&2; exit 12
 fi
 exec 9>"$SLIPWAY_MIRROR.lock"
-flock -w 600 9 || { echo "waited too long for another fetch of this repository" >&2; exit 11; }
+timeout 600 flock 9 || { echo "waited too long for another fetch of this repository" >&2; exit 11; }
 if [ ! -f "$SLIPWAY_MIRROR/HEAD" ]; then
   rm -rf "$SLIPWAY_MIRROR"
   git init --quiet --bare "$SLIPWAY_MIRROR"
@@ -125,7 +133,7 @@ PUSH_REBASE = """
 exec 8>"$SLIPWAY_MIRROR.push-lock"
 if ! flock -n 8; then
   echo "waiting for the other pushes from this engine" >&2
-  flock -w 600 8 || { echo "waited too long for the other pushes from this engine" >&2; exit 4; }
+  timeout 600 flock 8 || { echo "waited too long for the other pushes from this engine" >&2; exit 4; }
   git fetch --quiet origin "$SLIPWAY_BASE" || exit 5
   git rebase --quiet "origin/$SLIPWAY_BASE" || exit 5
 fi

@@ -27,10 +27,14 @@ def path_without_sbin(path: str) -> str:
 
 async def tool_container(image: str) -> dagger.Container:
     """A container from `image` whose PATH is the image's own without its sbin directories."""
+    import dagger
     from dagger import dag
 
     ctr = dag.container().from_(image)
     if image not in _PATHS:
-        _PATHS[image] = path_without_sbin(await ctr.env_variable("PATH") or "")
+        try:
+            _PATHS[image] = path_without_sbin(await ctr.env_variable("PATH") or "")
+        except dagger.QueryError:
+            return ctr  # an image that will not resolve fails in the stage, with the stage's hint
     path = _PATHS[image]
     return ctr.with_env_variable("PATH", path) if path else ctr

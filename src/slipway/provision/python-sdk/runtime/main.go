@@ -108,8 +108,11 @@ func (m *PythonSdk) ModuleRuntime(
 		WithEntrypoint([]string{entrypoint}), nil
 }
 
-// withoutSbin is the PATH list p without its sbin directories.
+// withoutSbin is the PATH list p without its sbin directories (a default one for an empty p).
 func withoutSbin(p string) string {
+	if p == "" {
+		p = "/usr/local/bin:/usr/bin:/bin"
+	}
 	var kept []string
 	for _, dir := range strings.Split(p, ":") {
 		if dir != "" && path.Base(dir) != "sbin" {
