@@ -1,7 +1,7 @@
 """sbom: what is in the built image, as SPDX-JSON and CycloneDX documents (trivy, offline).
 
 trivy (already a tool image, for the scan) writes both formats, so no separate SBOM tool
-(syft) has to be built for the engine.
+(syft: another large Go build, and slower here; README "Supply chain") is built for the engine.
 """
 
 from __future__ import annotations
