@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
 
 from slipway.errors import ConfigError
 
-__all__ = ["ImageRef", "is_commit_sha", "parse_ref", "registry_path", "split_ref"]
+__all__ = ["ImageRef", "is_commit_sha", "is_loopback_registry", "parse_ref", "registry_path", "split_ref"]
 
 _COMMIT_SHA = re.compile(r"^[0-9a-f]{40}$")
 _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 _TAG = re.compile(r"^[\w][\w.-]{0,127}$")
 _REPOSITORY = re.compile(r"^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$")
+
+
+def is_loopback_registry(host: str) -> bool:
+    """Whether the registry `host` (`name[:port]`) is on this machine's loopback."""
+    return urlsplit(f"//{host}").hostname in ("localhost", "127.0.0.1")
 
 
 def is_commit_sha(tag: str) -> bool:

@@ -12,7 +12,7 @@ import re
 import httpx
 
 from slipway.errors import ConfigError, StageError
-from slipway.refs import ImageRef, registry_path, split_ref
+from slipway.refs import ImageRef, is_loopback_registry, registry_path, split_ref
 
 __all__ = ["MANIFEST_TYPES", "pin_digest", "served_digest"]
 
@@ -74,8 +74,7 @@ def _base_url(host: str) -> str:
         from slipway.engine.settings import EngineSettings
 
         host = EngineSettings.from_env().registry
-    plain = host.split(":", 1)[0] in ("localhost", "127.0.0.1")
-    return f"{'http' if plain else 'https'}://{host}"
+    return f"{'http' if is_loopback_registry(host) else 'https'}://{host}"
 
 
 def _anonymous_token(client: httpx.Client, challenge: str) -> str:

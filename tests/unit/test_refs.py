@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from slipway.errors import ConfigError
-from slipway.refs import ImageRef, is_commit_sha, parse_ref
+from slipway.refs import ImageRef, is_commit_sha, is_loopback_registry, parse_ref
 
 DIGEST = "sha256:" + "ab" * 32
 
@@ -54,3 +54,18 @@ def test_immutability() -> None:
     assert not is_commit_sha("a" * 40 + "\n")
     with pytest.raises(ConfigError, match="is not a sha256 digest"):
         parse_ref("r/x:v1").with_digest(DIGEST + "\n")
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("localhost:5000", True),
+        ("127.0.0.1:5000", True),
+        ("localhost", True),
+        ("registry.example.com", False),
+        ("localhost.example.com:5000", False),
+        ("10.0.0.5:5000", False),
+    ],
+)
+def test_a_registry_is_on_the_loopback_by_its_host_name_whatever_the_port(host: str, loopback: bool) -> None:
+    assert is_loopback_registry(host) is loopback

@@ -27,6 +27,7 @@ from slipway.errors import SlipwayError
 from slipway.flows.build import BuildRequest, build_steps, request_from_directory
 from slipway.flows.deploy import DeployRequest, deploy_steps, rollback_steps
 from slipway.host import AppTarget, GitopsOptions, app_target, app_tools, git_remote, gitops_target
+from slipway.refs import is_loopback_registry
 from slipway.runner import GraphResult, run_graph
 from slipway.secrets import read_token
 from slipway.source import SOURCE_EXCLUDES
@@ -150,7 +151,7 @@ async def _signed(
             raise ConfigError("--signing-password: pass --signing-key too (the password unlocks it)")
         return req
     registry = req.config.repository.split("/", 1)[0]
-    if registry.split(":", 1)[0] in ("localhost", "127.0.0.1") and not registry_service:
+    if is_loopback_registry(registry) and not registry_service:
         msg = (
             f"--signing-key: the registry {registry} is on this machine's loopback, which cosign cannot "
             f"reach from the module: pass it as a service (--registry-service tcp://{registry})"

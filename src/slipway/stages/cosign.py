@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from slipway.refs import ImageRef
+from slipway.refs import ImageRef, is_loopback_registry
 from slipway.stages.tool_container import tool_container
 
 if TYPE_CHECKING:
@@ -32,7 +32,6 @@ __all__ = [
 
 TLOG_SKIPPED = "transparency log skipped (air-gapped engine: no Rekor to upload to or check against)"
 _TUNNEL_ALIAS = "slipway-registry"
-_LOOPBACK = {"localhost", "127.0.0.1"}
 # The caller's loopback registry as a service, when slipway runs in the Dagger module's
 # container: there `dag.host()` is that container, not the machine the registry listens on.
 _REGISTRY_SERVICE: list[dagger.Service] = []
@@ -64,7 +63,7 @@ async def cosign_container(tool_image: str, image: ImageRef) -> tuple[dagger.Con
     ctr = (await tool_container(tool_image)).with_env_variable("COSIGN_YES", "true")
     host, _, path = image.repository.partition("/")
     parts = urlsplit(f"//{host}")
-    if parts.hostname not in _LOOPBACK:
+    if not is_loopback_registry(host):
         return ctr.with_env_variable("SLIPWAY_REGISTRY_TUNNEL", ""), ref
     port = parts.port or 80
     tunnel = (
