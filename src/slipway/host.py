@@ -158,7 +158,7 @@ async def _signing_key(config: AppConfig, key_text: str, password: str) -> Any:
 
 
 async def checked_signing_key(config: AppConfig, key: Any) -> Any:
-    """`key` (a SigningKey), once cosign has opened it and it pairs with slipway.yaml's public key.
+    """`key` (a SigningKey) with its `key_id`, once opened and checked against slipway.yaml's key.
 
     A pair past its rotation date, a wrong password, or a key that is not slipway.yaml's public
     key's pair is refused here, before anything is built.
@@ -168,17 +168,17 @@ async def checked_signing_key(config: AppConfig, key: Any) -> Any:
     from slipway.tool_images import ToolImages
 
     _check_not_expired(config)
-    public = await open_key(ToolImages.for_app(config)["cosign"], key)
+    got = fingerprint(await open_key(ToolImages.for_app(config)["cosign"], key), "--signing-key")
     want = config.public_key()
     if want is not None:
         where = config.signing.public_key if config.signing else "signing.public_key"
-        if fingerprint(want, where) != (got := fingerprint(public, "--signing-key")):
+        if fingerprint(want, where) != got:
             msg = (
                 f"--signing-key: its public key ({got}) is not slipway.yaml's signing.public_key "
                 f"({fingerprint(want, where)})"
             )
             raise ConfigError(msg)
-    return key
+    return dataclasses.replace(key, key_id=got)
 
 
 def _signing_secrets(options: BuildOptions) -> tuple[str, str]:

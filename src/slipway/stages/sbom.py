@@ -39,23 +39,24 @@ def package_count(spdx: dict[str, Any]) -> int:
     return sum(1 for p in spdx.get("packages") or [] if p.get("primaryPackagePurpose") not in _NOT_INSTALLED)
 
 
+# Both documents from one exec; the second trivy run reuses the first one's layer analysis.
+_BOTH = """set -eu
+trivy image --input /sbom/image.tar --quiet --format spdx-json --output "$1"
+trivy image --input /sbom/image.tar --quiet --format cyclonedx --output "$2"
+"""
+
+
 async def sbom(image: dagger.Container, tool_image: str) -> SbomResult:
     """Both SBOMs of `image`; StageError('sbom', ...) when trivy cannot write them."""
     from dagger import ReturnType
 
-    common = ["trivy", "image", "--input", "/sbom/image.tar", "--quiet"]
     ctr = (
         (await tool_container(tool_image))
         .with_mounted_file("/sbom/image.tar", image.as_tarball())
-        .with_exec([*common, "--format", "spdx-json", "--output", SPDX], expect=ReturnType.ANY)
+        .with_exec(["sh", "-c", _BOTH, "slipway-sbom", SPDX, CYCLONEDX], expect=ReturnType.ANY)
     )
     async with stage_errors("sbom", "write the SBOM", "check the trivy image"):
         outcome = await exec_outcome(ctr)
-        if outcome.exit_code == 0:
-            ctr = ctr.with_exec(
-                [*common, "--format", "cyclonedx", "--output", CYCLONEDX], expect=ReturnType.ANY
-            )
-            outcome = await exec_outcome(ctr)
         if outcome.exit_code != 0:
             msg = f"could not write the SBOM: trivy exited {outcome.exit_code} (output above)"
             raise StageError("sbom", msg, details=tail(outcome.output))

@@ -14,24 +14,27 @@ from typing import TYPE_CHECKING, Any
 
 from slipway.errors import ConfigError, StageError
 from slipway.refs import ImageRef
-from slipway.stages.cosign import SigningKey, cosign_container, cosign_exec, signed_with
+from slipway.stages.cosign import (
+    ATTEST_MARK,
+    SigningKey,
+    attest_exec,
+    cosign_container,
+    cosign_exec,
+    signed_with,
+)
 from slipway.stages.engine_calls import exec_outcome, stage_errors, tail
 from slipway.stages.tool_container import tool_container
 
 if TYPE_CHECKING:
     import dagger
 
-__all__ = ["Attested", "Signed", "attest", "open_key", "sign"]
+__all__ = ["PREDICATE_TYPES", "Attested", "Signed", "attest", "failed_attestation", "open_key", "sign"]
 
 _NO_TLOG = "--tlog-upload=false"
 # how cosign (go-containerregistry) reports a write the registry answered with an error
 _REFUSED = re.compile(r"\b(?:PUT|POST|PATCH) \S+: (.+)$")
-# cosign predicate type -> where the predicate is mounted
-_PREDICATES = {
-    "slsaprovenance1": "/attest/provenance.json",
-    "spdxjson": "/attest/sbom.spdx.json",
-    "cyclonedx": "/attest/sbom.cdx.json",
-}
+# cosign predicate types, attested in this order
+PREDICATE_TYPES = ("slsaprovenance1", "spdxjson", "cyclonedx")
 
 
 @dataclass(frozen=True)
@@ -73,15 +76,11 @@ async def open_key(tool_image: str, key: SigningKey) -> str:
     Run before the build graph, so a wrong password or a key cosign cannot read stops the build
     before anything is built or published.
     """
-    import secrets
-
     from dagger import ReturnType
 
-    ctr = (
-        signed_with(await tool_container(tool_image), key)
-        # always run: a cached answer could belong to another password
-        .with_env_variable("SLIPWAY_KEY_CHECK_NONCE", secrets.token_hex(16))
-        .with_exec(["cosign", "public-key", "--key", "env://COSIGN_KEY"], expect=ReturnType.ANY)
+    # `key` was never opened, so `signed_with` keeps this from the cache: another password's answer
+    ctr = signed_with(await tool_container(tool_image), key).with_exec(
+        ["cosign", "public-key", "--key", "env://COSIGN_KEY"], expect=ReturnType.ANY
     )
     async with stage_errors("sign", "open the signing key", "check the cosign tool image"):
         outcome = await exec_outcome(ctr)
@@ -117,9 +116,22 @@ async def attest(
     predicate = dag.directory().with_new_file("p.json", json.dumps(provenance["predicate"])).file("p.json")
     files = {"slsaprovenance1": predicate, "spdxjson": spdx, "cyclonedx": cyclonedx}
     ctr = signed_with(ctr, key)
-    for kind, path in _PREDICATES.items():
-        ctr = ctr.with_mounted_file(path, files[kind])
-        args = ["attest", "--key", "env://COSIGN_KEY", _NO_TLOG, "--type", kind, "--predicate", path]
-        ctr = cosign_exec(ctr, target, args)
-        await _run("attest", f"attest {kind} for {image.repository}@{image.digest}", ctr)
-    return Attested(image, tuple(_PREDICATES), provenance)
+    for kind in PREDICATE_TYPES:
+        ctr = ctr.with_mounted_file(f"/attest/{kind}", files[kind])
+    ctr = attest_exec(ctr, target, PREDICATE_TYPES)
+    async with stage_errors(
+        "attest", f"attest {image.repository}@{image.digest}", "check the registry and the signing key"
+    ):
+        outcome = await exec_outcome(ctr)
+    if outcome.exit_code != 0:
+        kind = failed_attestation(outcome.stderr)
+        why = _failure(outcome.exit_code, outcome.output)
+        msg = f"could not attest {kind} for {image.repository}@{image.digest}: {why}"
+        raise StageError("attest", msg, details=tail(outcome.output))
+    return Attested(image, PREDICATE_TYPES, provenance)
+
+
+def failed_attestation(stderr: str) -> str:
+    """The predicate type being attested when the attest exec stopped (its last ATTEST_MARK line)."""
+    kinds = [line[len(ATTEST_MARK) :].strip() for line in stderr.splitlines() if line.startswith(ATTEST_MARK)]
+    return kinds[-1] if kinds else "the attestations"
