@@ -404,6 +404,47 @@ async def test_a_registry_refusing_the_signature_fails_the_sign_stage_and_opens_
     assert _pulls(forge, gitops_repo) == []
 
 
+async def _shell_less_cosign(engine: object) -> str:
+    """The local cosign binary alone in an image, like the upstream distroless one: no /bin/sh."""
+    from dagger import dag
+
+    local = json.loads(TOOL_IMAGES.read_text())["cosign"]
+    binary = dag.container().from_(local).file("/usr/local/bin/cosign")
+    ctr = dag.container().with_file("/cosign", binary).with_env_variable("PATH", "/")
+    assert not await ctr.exists("/bin/sh")
+    return await ctr.publish(f"{REGISTRY}/slipway-test/cosign-no-shell:{uuid.uuid4().hex}")
+
+
+async def test_a_cosign_image_without_a_shell_signs_attests_and_verifies(
+    engine: object, forge: Forge, key_pairs: KeyPairs, tmp_path: Path
+) -> None:
+    """The upstream cosign image is distroless: slipway's sign, attest and verify run cosign
+    itself, reach a loopback registry by the tunnel's name, and attest one exec at a time there."""
+    cosign = await _shell_less_cosign(engine)
+    app = _signed_app(tmp_path)
+    (app / "cosign.pub").write_text((key_pairs.keys / "cosign.pub").read_text())
+    config = app / "slipway.yaml"
+    config.write_text(config.read_text() + f"tools:\n  cosign: {cosign}\n")
+    gitops = seed_repo(forge, tmp_path)
+    built = _slipway(forge, "run", "build-and-propose", "--source", str(app), *_gitops_args(forge, gitops),
+                     *key_pairs.signing_args)  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    for stage in ("sign", "attest"):
+        assert re.search(rf"^ok +{stage} ", built.stderr, re.M), built.stderr
+    image = re.search(r"^Image: (\S+)$", built.stdout, re.M)
+    assert image is not None, built.stdout
+    digest = image.group(1).rsplit("@", 1)[1]
+    layers = _manifest(_cosign_tag(digest, "att")).json()["layers"]
+    types = {layer["annotations"]["predicateType"] for layer in layers}
+    assert len(layers) == len(types) == 3, types  # provenance, SPDX and CycloneDX, each once
+    promoted = _promote(forge, app, image.group(1), gitops)
+    assert promoted.returncode == 0, promoted.stderr
+    pr = re.search(r"^PR: (\S+)$", promoted.stdout, re.M)
+    assert pr is not None, promoted.stdout
+    body = _pull_body(forge, gitops, pr.group(1))
+    assert f"- Signature (cosign): {REPOSITORY}@{digest} signed by key SHA256:" in body, body
+
+
 def test_the_signing_key_is_nowhere_in_output_provenance_or_layers(signed: SignedBuild) -> None:
     key = (signed.pairs.keys / "cosign.key").read_text()
     body = "".join(key.splitlines()[1:-1])

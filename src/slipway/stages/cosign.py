@@ -1,7 +1,9 @@
 """cosign in a container on the engine, reaching the image's registry; the signing key as a secret.
 
-A registry on the host's loopback (the embedded one) is reached through a host tunnel; cosign
-gets it by the tunnel's IP address, for which it speaks plain HTTP as to any private address.
+A registry on the host's loopback (the embedded one) is reached through a host tunnel, named by
+the tunnel's alias, with `--allow-http-registry` (cosign speaks plain HTTP to it, as it does to
+the loopback). cosign runs without a shell, so the upstream image (distroless) works too; only
+attest uses one, when the image has it, to attach every attestation in one exec.
 Signatures and attestations use cosign's tag scheme (`sha256-<digest>.sig` / `.att` in the
 image's repository): the embedded registry (distribution) serves no OCI referrers API.
 No transparency log: the engine is air-gapped, so sign/attest run with `--tlog-upload=false`
@@ -16,7 +18,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from slipway.refs import ImageRef, is_loopback_registry
-from slipway.stages.tool_container import tool_container
+from slipway.stages.tool_container import has_shell, tool_container
 
 if TYPE_CHECKING:
     import dagger
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ATTEST_MARK",
     "TLOG_SKIPPED",
+    "CosignTarget",
     "SigningKey",
     "attest_exec",
     "cosign_container",
@@ -37,26 +40,17 @@ _TUNNEL_ALIAS = "slipway-registry"
 # The caller's loopback registry as a service, when slipway runs in the Dagger module's
 # container: there `dag.host()` is that container, not the machine the registry listens on.
 _REGISTRY_SERVICE: list[dagger.Service] = []
-# "$1" is the image as the tunnel reaches it (host part replaced by the tunnel's IP).
-_TARGET = """set -eu
-target="$1"; shift
-if [ -n "${SLIPWAY_REGISTRY_TUNNEL:-}" ]; then
-  ip=$(getent hosts "$SLIPWAY_REGISTRY_TUNNEL" | awk '{print $1; exit}')
-  target="$ip:$target"
-fi
-"""
-# The rest is cosign's arguments; the image reference is appended last.
-_ONE = _TARGET + 'exec cosign "$@" "$target"\n'
-# The rest are predicate types: each is attested from /attest/<type>, after a line naming it on
-# stderr (ATTEST_MARK), so a failure names the attestation that failed.
+# "$1" is the image, "$2" cosign's registry flag, the rest predicate types: each is attested
+# from /attest/<type> after a line naming it on stderr (ATTEST_MARK), so a failure names it.
 ATTEST_MARK = "slipway-attest: "
-_ATTEST_EACH = _TARGET + (
-    'for kind in "$@"; do\n'
-    f'  echo "{ATTEST_MARK}$kind" >&2\n'
-    '  cosign attest --key env://COSIGN_KEY --tlog-upload=false --type "$kind" \\\n'
-    '    --predicate "/attest/$kind" "$target"\n'
-    "done\n"
-)
+_ATTEST_EACH = f"""set -eu
+ref="$1"; registry_flag="$2"; shift 2
+for kind in "$@"; do
+  echo "{ATTEST_MARK}$kind" >&2
+  cosign attest --key env://COSIGN_KEY --tlog-upload=false --type "$kind" \\
+    --predicate "/attest/$kind" "$registry_flag" "$ref"
+done
+"""
 
 
 @dataclass(frozen=True)
@@ -72,26 +66,37 @@ class SigningKey:
     key_id: str = ""
 
 
-async def cosign_container(tool_image: str, image: ImageRef) -> tuple[dagger.Container, str]:
-    """A cosign container able to reach `image`'s registry, and how to name the image in it."""
+@dataclass(frozen=True)
+class CosignTarget:
+    """A cosign container able to reach an image's registry, and how cosign names the image there."""
+
+    ctr: dagger.Container
+    ref: str
+    # --allow-http-registry=true|false: true for a loopback registry reached through the tunnel
+    registry_flag: str
+    has_shell: bool
+
+
+async def cosign_container(tool_image: str, image: ImageRef) -> CosignTarget:
+    """A cosign container from `tool_image` able to reach `image`'s registry."""
     from dagger import PortForward, dag
 
-    ref = f"{image.repository}@{image.digest}"
     ctr = (await tool_container(tool_image)).with_env_variable("COSIGN_YES", "true")
+    shell = await has_shell(tool_image)
     host, _, path = image.repository.partition("/")
     parts = urlsplit(f"//{host}")
     if not is_loopback_registry(host):
-        return ctr.with_env_variable("SLIPWAY_REGISTRY_TUNNEL", ""), ref
+        return CosignTarget(ctr, f"{image.repository}@{image.digest}", "--allow-http-registry=false", shell)
     port = parts.port or 80
     tunnel = (
         _REGISTRY_SERVICE[0]
         if _REGISTRY_SERVICE
         else dag.host().service([PortForward(backend=port, frontend=port)], host=parts.hostname)
     )
-    ctr = ctr.with_service_binding(_TUNNEL_ALIAS, tunnel).with_env_variable(
-        "SLIPWAY_REGISTRY_TUNNEL", _TUNNEL_ALIAS
+    ref = f"{_TUNNEL_ALIAS}:{port}/{path}@{image.digest}"
+    return CosignTarget(
+        ctr.with_service_binding(_TUNNEL_ALIAS, tunnel), ref, "--allow-http-registry=true", shell
     )
-    return ctr, f"{port}/{path}@{image.digest}"
 
 
 def use_registry_service(service: dagger.Service | None) -> None:
@@ -114,18 +119,19 @@ def signed_with(ctr: dagger.Container, key: SigningKey) -> dagger.Container:
     )
 
 
-def cosign_exec(ctr: dagger.Container, target: str, args: Sequence[str]) -> dagger.Container:
-    """`ctr` running `cosign <args> <image>`, whatever its exit code."""
+def cosign_exec(target: CosignTarget, ctr: dagger.Container, args: Sequence[str]) -> dagger.Container:
+    """`ctr` (built on `target.ctr`) running `cosign <args>` on the target image, whatever its exit code."""
     from dagger import ReturnType
 
-    return ctr.with_exec(["sh", "-c", _ONE, "slipway-cosign", target, *args], expect=ReturnType.ANY)
+    return ctr.with_exec(["cosign", *args, target.registry_flag, target.ref], expect=ReturnType.ANY)
 
 
-def attest_exec(ctr: dagger.Container, target: str, kinds: Sequence[str]) -> dagger.Container:
-    """`ctr` attesting `<image>` with each predicate type in `kinds` (mounted at /attest/<type>), in one exec.
+def attest_exec(target: CosignTarget, ctr: dagger.Container, kinds: Sequence[str]) -> dagger.Container:
+    """`ctr` attesting the target image with each predicate type in `kinds`, in one shell exec.
 
-    The key and password come from `signed_with`; no transparency log, as for every cosign call.
+    Each predicate is mounted at /attest/<type>; only for an image with a shell (`has_shell`).
     """
     from dagger import ReturnType
 
-    return ctr.with_exec(["sh", "-c", _ATTEST_EACH, "slipway-attest", target, *kinds], expect=ReturnType.ANY)
+    argv = ["sh", "-c", _ATTEST_EACH, "slipway-attest", target.ref, target.registry_flag, *kinds]
+    return ctr.with_exec(argv, expect=ReturnType.ANY)

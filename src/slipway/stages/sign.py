@@ -95,8 +95,8 @@ async def open_key(tool_image: str, key: SigningKey) -> str:
 
 async def sign(image: ImageRef, tool_image: str, key: SigningKey) -> Signed:
     """Sign `image` (by digest) with `key`; the signature goes next to it in its registry."""
-    ctr, target = await cosign_container(tool_image, image)
-    ctr = cosign_exec(signed_with(ctr, key), target, ["sign", "--key", "env://COSIGN_KEY", _NO_TLOG])
+    target = await cosign_container(tool_image, image)
+    ctr = cosign_exec(target, signed_with(target.ctr, key), ["sign", "--key", "env://COSIGN_KEY", _NO_TLOG])
     await _run("sign", f"sign {image.repository}@{image.digest}", ctr)
     return Signed(image)
 
@@ -109,26 +109,49 @@ async def attest(
     spdx: dagger.File,
     cyclonedx: dagger.File,
 ) -> Attested:
-    """Attach the provenance's predicate and both SBOMs to `image` as signed attestations."""
+    """Attach the provenance's predicate and both SBOMs to `image` as signed attestations.
+
+    One exec attaches all three where the cosign image has a shell; one exec each where not.
+    """
     from dagger import dag
 
-    ctr, target = await cosign_container(tool_image, image)
+    target = await cosign_container(tool_image, image)
     predicate = dag.directory().with_new_file("p.json", json.dumps(provenance["predicate"])).file("p.json")
     files = {"slsaprovenance1": predicate, "spdxjson": spdx, "cyclonedx": cyclonedx}
-    ctr = signed_with(ctr, key)
+    ctr = signed_with(target.ctr, key)
     for kind in PREDICATE_TYPES:
         ctr = ctr.with_mounted_file(f"/attest/{kind}", files[kind])
-    ctr = attest_exec(ctr, target, PREDICATE_TYPES)
-    async with stage_errors(
-        "attest", f"attest {image.repository}@{image.digest}", "check the registry and the signing key"
-    ):
+    if target.has_shell:
+        await _attest_run(image, attest_exec(target, ctr, PREDICATE_TYPES), None)
+    else:
+        for kind in PREDICATE_TYPES:
+            args = [
+                "attest",
+                "--key",
+                "env://COSIGN_KEY",
+                _NO_TLOG,
+                "--type",
+                kind,
+                "--predicate",
+                f"/attest/{kind}",
+            ]
+            ctr = cosign_exec(target, ctr, args)
+            await _attest_run(image, ctr, kind)
+    return Attested(image, PREDICATE_TYPES, provenance)
+
+
+async def _attest_run(image: ImageRef, ctr: dagger.Container, kind: str | None) -> None:
+    """Run the attest exec in `ctr`; a StageError naming the attestation when cosign failed.
+
+    `kind` is the one attestation an exec attaches; None for the shell loop, which names its own.
+    """
+    ref = f"{image.repository}@{image.digest}"
+    async with stage_errors("attest", f"attest {ref}", "check the registry and the signing key"):
         outcome = await exec_outcome(ctr)
     if outcome.exit_code != 0:
-        kind = failed_attestation(outcome.stderr)
+        what = kind or failed_attestation(outcome.stderr)
         why = _failure(outcome.exit_code, outcome.output)
-        msg = f"could not attest {kind} for {image.repository}@{image.digest}: {why}"
-        raise StageError("attest", msg, details=tail(outcome.output))
-    return Attested(image, PREDICATE_TYPES, provenance)
+        raise StageError("attest", f"could not attest {what} for {ref}: {why}", details=tail(outcome.output))
 
 
 def failed_attestation(stderr: str) -> str:

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import dagger
 
-__all__ = ["path_without_sbin", "tool_container"]
+__all__ = ["has_shell", "path_without_sbin", "tool_container"]
 
-# An image's PATH, looked up once per image per process.
+# An image's PATH, and whether it has /bin/sh, looked up once per image per process.
 _PATHS: dict[str, str] = {}
+_SHELLS: dict[str, bool] = {}
 
 
 def path_without_sbin(path: str) -> str:
@@ -38,3 +39,16 @@ async def tool_container(image: str) -> dagger.Container:
             return ctr  # an image that will not resolve fails in the stage, with the stage's hint
     path = _PATHS[image]
     return ctr.with_env_variable("PATH", path) if path else ctr
+
+
+async def has_shell(image: str) -> bool:
+    """Whether `image` has /bin/sh (a distroless image has none); False when it will not resolve."""
+    import dagger
+    from dagger import dag
+
+    if image not in _SHELLS:
+        try:
+            _SHELLS[image] = await dag.container().from_(image).exists("/bin/sh")
+        except dagger.QueryError:
+            return False
+    return _SHELLS[image]

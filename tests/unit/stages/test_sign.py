@@ -8,11 +8,13 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from slipway.refs import ImageRef
 from slipway.stages import cosign
 from slipway.stages.cosign import ATTEST_MARK, SigningKey, signed_with
 from slipway.stages.sign import PREDICATE_TYPES, failed_attestation
 
-TARGET = "5000/apps/web-api@sha256:" + "ab" * 32
+TARGET = "slipway-registry:5000/apps/web-api@sha256:" + "ab" * 32
+FLAG = "--allow-http-registry=true"
 FAKE_COSIGN = """#!/bin/sh
 echo "$*" >> "$COSIGN_LOG"
 case "$*" in *"--type $COSIGN_FAIL "*) echo "Error: PUT https://r/v2/x/manifests/y: DENIED" >&2; exit 1;; esac
@@ -26,7 +28,7 @@ def _attest(tmp_path: Path, fail: str = "none") -> tuple[subprocess.CompletedPro
     (bin_dir / "cosign").chmod(0o755)
     log = tmp_path / "cosign.log"
     env = {"PATH": f"{bin_dir}:{os.environ['PATH']}", "COSIGN_LOG": str(log), "COSIGN_FAIL": fail}
-    argv = ["sh", "-c", cosign._ATTEST_EACH, "slipway-attest", TARGET, *PREDICATE_TYPES]
+    argv = ["sh", "-c", cosign._ATTEST_EACH, "slipway-attest", TARGET, FLAG, *PREDICATE_TYPES]
     done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
     return done, log.read_text().splitlines() if log.exists() else []
 
@@ -40,6 +42,7 @@ def test_every_predicate_type_is_attested_in_one_exec_with_the_image_last(tmp_pa
         assert args[0] == "attest" and args[-1] == TARGET
         assert args[args.index("--predicate") + 1] == f"/attest/{kind}"
         assert "--tlog-upload=false" in args and args[args.index("--key") + 1] == "env://COSIGN_KEY"
+        assert args[-2] == FLAG
 
 
 def test_the_first_refused_attestation_stops_the_rest_and_is_named(tmp_path: Path) -> None:
@@ -81,3 +84,66 @@ def test_an_opened_key_caches_by_its_fingerprint_and_an_unopened_one_never() -> 
     second: Any = signed_with(_Ctr(), unopened)  # type: ignore[arg-type]
     assert first.env["SLIPWAY_SIGNING_KEY_ID"] != second.env["SLIPWAY_SIGNING_KEY_ID"]
     assert opened.key_id not in first.env["SLIPWAY_SIGNING_KEY_ID"]
+
+
+class _Route:
+    """Records the container calls cosign_container makes, and the host service it asks for."""
+
+    def __init__(self) -> None:
+        self.env: dict[str, str] = {}
+        self.bindings: dict[str, Any] = {}
+        self.execs: list[list[str]] = []
+
+    def with_env_variable(self, name: str, value: str) -> _Route:
+        self.env[name] = value
+        return self
+
+    def with_service_binding(self, alias: str, service: Any) -> _Route:
+        self.bindings[alias] = service
+        return self
+
+    def with_exec(self, argv: list[str], **_: Any) -> _Route:
+        self.execs.append(argv)
+        return self
+
+    def host(self) -> _Route:
+        return self
+
+    def service(self, ports: Any, host: str) -> tuple[str, str]:
+        return ("host-service", host)
+
+
+async def _target(monkeypatch: Any, repository: str) -> tuple[cosign.CosignTarget, _Route]:
+    import dagger
+
+    route = _Route()
+
+    async def container(image: str) -> _Route:
+        return route
+
+    async def shell(image: str) -> bool:
+        return False
+
+    monkeypatch.setattr(cosign, "tool_container", container)
+    monkeypatch.setattr(cosign, "has_shell", shell)
+    monkeypatch.setattr(dagger, "dag", route)
+    image = ImageRef(repository, "a" * 40, "sha256:" + "ab" * 32)
+    return await cosign.cosign_container("cosign:local", image), route
+
+
+async def test_a_loopback_registry_is_reached_through_the_tunnel_by_name_over_http(monkeypatch: Any) -> None:
+    target, route = await _target(monkeypatch, "localhost:5000/apps/web-api")
+    assert target.ref == "slipway-registry:5000/apps/web-api@sha256:" + "ab" * 32
+    assert route.bindings == {"slipway-registry": ("host-service", "localhost")}
+    cosign.cosign_exec(target, target.ctr, ["sign", "--key", "env://COSIGN_KEY"])  # type: ignore[arg-type]
+    assert route.execs == [
+        ["cosign", "sign", "--key", "env://COSIGN_KEY", "--allow-http-registry=true", target.ref]
+    ]
+    assert route.env["COSIGN_YES"] == "true"
+
+
+async def test_a_remote_registry_is_named_as_it_is_and_spoken_to_over_https(monkeypatch: Any) -> None:
+    target, route = await _target(monkeypatch, "registry.example.com/apps/web-api")
+    assert target.ref == "registry.example.com/apps/web-api@sha256:" + "ab" * 32
+    assert target.registry_flag == "--allow-http-registry=false" and route.bindings == {}
+    assert not target.has_shell

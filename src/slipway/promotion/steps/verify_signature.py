@@ -87,11 +87,11 @@ def _statements(stdout: str) -> list[dict[str, Any]]:
 
 
 async def _cosign(image: ImageRef, inp: VerifyInput, args: list[str], what: str) -> str:
-    ctr, target = await cosign_container(inp.tool_image, image)
+    target = await cosign_container(inp.tool_image, image)
     # always ask the registry: a cached answer would miss a signature or attestation since removed
-    ctr = ctr.with_env_variable("SLIPWAY_VERIFY_NONCE", secrets.token_hex(16))
+    ctr = target.ctr.with_env_variable("SLIPWAY_VERIFY_NONCE", secrets.token_hex(16))
     ctr = ctr.with_new_file(_KEY, inp.public_key)
-    ctr = cosign_exec(ctr, target, [*args, "--key", _KEY, "--insecure-ignore-tlog"])
+    ctr = cosign_exec(target, ctr, [*args, "--key", _KEY, "--insecure-ignore-tlog"])
     async with stage_errors("verify", f"verify {image.repository}@{image.digest}", "check the registry"):
         outcome = await exec_outcome(ctr)
     if outcome.exit_code != 0:
