@@ -3,7 +3,11 @@
 A cold run cannot be repeated cheaply (it starts from nothing: no caches, images or services),
 so this reads the log such a run printed and writes `bench/results/setup.json`:
 
-- `steps_s`: each `step` of the provisioning scripts (`==> NAME ... ok (Ns)`), in order;
+- `steps_s`: each `step` of the provisioning scripts (`==> NAME ... ok (Ns, cpu Cs, at T)`), in
+  order; `steps_cpu_s`: the CPU seconds (user + system) each used; `timeline_s`: each step's
+  start and end, in seconds from the first step's start (where the log has `at`);
+- `cpu_s`: the steps' CPU seconds in all: on 2 cores, half of it is the least wall time the
+  provisioning can take, however it is scheduled;
 - `provision_s`: their sum; `parts_s`: the steps grouped by the script prefix before the first `-`;
 - `tests_s`: the suite's wall time(s) as pytest reported them;
 - `ci_run_s`: the whole run, from the `total=Ns` line the caller appended (see docs/engine.md);
@@ -23,14 +27,18 @@ from typing import Any
 
 from common import write_result
 
-_STEP = re.compile(r"^==> (\S+) \.\.\. ok \((\d+)s\)", re.MULTILINE)
+_STEP = re.compile(r"^==> (\S+) \.\.\. ok \((\d+)s(?:, cpu (\d+)s, at (\d+))?\)", re.MULTILINE)
 _PYTEST = re.compile(r"^=+ .*?(\d+) passed.* in ([\d.]+)s", re.MULTILINE)
 _TOTAL = re.compile(r"\btotal=(\d+)s")
 
 
 def record(text: str) -> dict[str, Any]:
     """The set-up figures a cold run's log holds."""
-    steps = [(name, int(seconds)) for name, seconds in _STEP.findall(text)]
+    found = _STEP.findall(text)
+    steps = [(name, int(seconds)) for name, seconds, _, _ in found]
+    cpu = {name: int(used) for name, _, used, _ in found if used}
+    ends = [(name, int(seconds), int(at)) for name, seconds, _, at in found if at]
+    origin = min((at - seconds for _, seconds, at in ends), default=0)
     parts: dict[str, int] = {}
     for name, seconds in steps:
         part = name.split("-", 1)[0]
@@ -41,6 +49,9 @@ def record(text: str) -> dict[str, Any]:
         "steps_s": dict(steps),
         "parts_s": parts,
         "provision_s": sum(seconds for _, seconds in steps),
+        "steps_cpu_s": cpu,
+        "cpu_s": sum(cpu.values()),
+        "timeline_s": {name: [at - seconds - origin, at - origin] for name, seconds, at in ends},
         "tests_s": tests,
         "ci_run_s": int(total.group(1)) if total else None,
         "provision_wall_s": round(int(total.group(1)) - sum(tests)) if total else None,

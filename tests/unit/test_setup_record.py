@@ -16,6 +16,8 @@ LOG = """\
 ==> engine-image ... ok (30s)
 ==> tools-trivy ... ok (489s)
 ==> gitea-build ... ok (247s)
+==> cluster-build-etcd ... ok (300s, cpu 410s, at 1000300)
+==> cluster-build-kwok ... ok (50s, cpu 60s, at 1000400)
 ====== 996 passed in 963.15s (0:16:03) ======
 ====== 3 passed, 996 deselected in 75.47s (0:01:15) ======
 rc=0 total=3400s
@@ -30,9 +32,15 @@ def record(monkeypatch: pytest.MonkeyPatch) -> Any:
 
 def test_steps_suite_and_walls_come_from_the_log(record: Any) -> None:
     data = record(LOG)
-    assert data["steps_s"] == {"engine-image": 30, "tools-trivy": 489, "gitea-build": 247}
-    assert data["parts_s"] == {"engine": 30, "tools": 489, "gitea": 247}
-    assert data["provision_s"] == 766
+    assert data["steps_s"] == {
+        "engine-image": 30,
+        "tools-trivy": 489,
+        "gitea-build": 247,
+        "cluster-build-etcd": 300,
+        "cluster-build-kwok": 50,
+    }
+    assert data["parts_s"] == {"engine": 30, "tools": 489, "gitea": 247, "cluster": 350}
+    assert data["provision_s"] == 1116
     assert data["tests_s"] == [963.15, 75.47]
     assert data["ci_run_s"] == 3400
     assert data["provision_wall_s"] == round(3400 - 963.15 - 75.47)
@@ -42,3 +50,10 @@ def test_steps_suite_and_walls_come_from_the_log(record: Any) -> None:
 def test_a_log_without_its_total_has_no_walls(record: Any) -> None:
     data = record(LOG.replace("rc=0 total=3400s\n", ""))
     assert data["ci_run_s"] is None and data["provision_wall_s"] is None
+
+
+def test_cpu_seconds_and_a_timeline_come_from_steps_that_print_them(record: Any) -> None:
+    data = record(LOG)
+    assert data["steps_cpu_s"] == {"cluster-build-etcd": 410, "cluster-build-kwok": 60}
+    assert data["cpu_s"] == 470
+    assert data["timeline_s"] == {"cluster-build-etcd": [0, 300], "cluster-build-kwok": [350, 400]}

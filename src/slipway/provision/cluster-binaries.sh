@@ -5,8 +5,10 @@
 # $SLIPWAY_CACHE/cluster/share. Sourced by cluster.sh (`cluster.sh build`).
 #
 # Each part has a stamp of its inputs; a second run prints one "cached" line per part.
-# Builds share the default Go build cache (the tool and engine builds use it too) and run
-# under `nice -n 19` with at most 2 parallel compile jobs: the CPUs are shared.
+# Builds share the default Go build cache (the tool and engine builds use it too), at most 2
+# compile jobs each. On a cold set-up they are the longest chain before the suite can start, so
+# they run in two lanes at normal priority (kubernetes' four commands in one; etcd, kwok and
+# Flux's controllers in the other) while the tool and Gitea builds run niced beside them.
 # Each part's cold build time is kept in $CLUSTER_HOME/build-times (one "part seconds" line).
 
 ETCD_VERSION="${ETCD_VERSION:-v3.6.16}"
@@ -45,12 +47,13 @@ declare -A PART_WANT=(
   [source-controller]="source-controller=$FLUX_SOURCE_VERSION artifact=$FLUX_ARTIFACT_VERSION"
   [kustomize-controller]="kustomize-controller=$FLUX_KUSTOMIZE_VERSION"
 )
-BUILD_PARTS=(etcd kube-apiserver kubectl kube-scheduler kube-controller-manager kwok
-  source-controller kustomize-controller)
+# The two build lanes.
+K8S_PARTS=(kube-apiserver kubectl kube-scheduler kube-controller-manager)
+OTHER_PARTS=(etcd kwok source-controller kustomize-controller)
 
 # cgo off: static binaries (kubectl also goes into a tool image).
-gobuild_nice() { # OUT PKG [ldflags]
-  CGO_ENABLED=0 GOFLAGS="-mod=mod -p=2 -buildvcs=false" nice -n 19 \
+cluster_gobuild() { # OUT PKG [ldflags]
+  CGO_ENABLED=0 GOFLAGS="-mod=mod -p=2 -buildvcs=false" \
     go build -trimpath -ldflags "-s -w ${3:-}" -o "$CLUSTER_BIN/$1.new" "$2"
   mv "$CLUSTER_BIN/$1.new" "$CLUSTER_BIN/$1"
 }
@@ -67,7 +70,7 @@ build_etcd() {
   wrapper_module "$dir" slipway.local/etcd-build
   cd "$dir" || return
   go get "go.etcd.io/etcd/server/v3@$ETCD_VERSION"
-  gobuild_nice etcd go.etcd.io/etcd/server/v3 \
+  cluster_gobuild etcd go.etcd.io/etcd/server/v3 \
     "-X go.etcd.io/etcd/api/v3/version.GitSHA=$ETCD_VERSION"
   "$CLUSTER_BIN/etcd" --version
 }
@@ -103,7 +106,7 @@ build_k8s_command() { # NAME
   cd "$CLUSTER_SRC/kubernetes" || return
   K8S_BUILD_DATE=$(go mod download -json "k8s.io/kubernetes@$K8S_VERSION" \
     | python3 -c 'import json,sys; print(json.load(open(json.load(sys.stdin)["Info"]))["Time"])')
-  gobuild_nice "$1" "k8s.io/kubernetes/cmd/$1" "$(k8s_ldflags)"
+  cluster_gobuild "$1" "k8s.io/kubernetes/cmd/$1" "$(k8s_ldflags)"
   case "$1" in
     kubectl) "$CLUSTER_BIN/kubectl" version --client ;;
     *) "$CLUSTER_BIN/$1" --version ;;
@@ -115,7 +118,7 @@ build_kwok() {
   dir=$(module_dir "sigs.k8s.io/kwok@$KWOK_VERSION")
   writable_copy "$dir" "$CLUSTER_SRC/kwok"
   cd "$CLUSTER_SRC/kwok" || return
-  gobuild_nice kwok ./cmd/kwok "-X sigs.k8s.io/kwok/pkg/consts.Version=${KWOK_VERSION#v}"
+  cluster_gobuild kwok ./cmd/kwok "-X sigs.k8s.io/kwok/pkg/consts.Version=${KWOK_VERSION#v}"
   # kwok does nothing without stages: keep the ones the module ships for fast fake nodes/pods.
   mkdir -p "$CLUSTER_SHARE/kwok"
   local f out="$CLUSTER_SHARE/kwok/stages.yaml.new"
@@ -144,14 +147,14 @@ flux_copy() { # NAME VERSION: a writable copy of a Flux controller without its .
 build_source_controller() {
   flux_copy source-controller "$FLUX_SOURCE_VERSION"
   go mod edit -replace "github.com/fluxcd/pkg/artifact=github.com/fluxcd/pkg/artifact@$FLUX_ARTIFACT_VERSION"
-  gobuild_nice source-controller .
+  cluster_gobuild source-controller .
   rm -rf "$CLUSTER_SRC/source-controller"
   "$CLUSTER_BIN/source-controller" --help 2>&1 | head -n 3 || true
 }
 
 build_kustomize_controller() {
   flux_copy kustomize-controller "$FLUX_KUSTOMIZE_VERSION"
-  gobuild_nice kustomize-controller .
+  cluster_gobuild kustomize-controller .
   rm -rf "$CLUSTER_SRC/kustomize-controller"
   "$CLUSTER_BIN/kustomize-controller" --help 2>&1 | head -n 3 || true
 }
@@ -169,12 +172,24 @@ build_part() { # NAME: one binary, unless its stamp says this exact version is b
   # shellcheck disable=SC2086 # fn is a function name and its argument
   step "cluster-build-$name" $fn
   echo "${PART_WANT[$name]}" >"$CLUSTER_STAMPS/$name"
-  sed -i "/^$name /d" "$BUILD_TIMES" 2>/dev/null || true
-  echo "$name $((SECONDS - start))" >>"$BUILD_TIMES"
+  {
+    flock 9
+    sed -i "/^$name /d" "$BUILD_TIMES" 2>/dev/null || true
+    echo "$name $((SECONDS - start))" >>"$BUILD_TIMES"
+  } 9>>"$BUILD_TIMES.lock"
 }
 
 cluster_build() {
   mkdir -p "$CLUSTER_BIN" "$CLUSTER_SHARE" "$CLUSTER_SRC" "$CLUSTER_STAMPS"
-  local part
-  for part in "${BUILD_PARTS[@]}"; do build_part "$part"; done
+  local part lane
+  ( for part in "${OTHER_PARTS[@]}"; do build_part "$part"; done ) &
+  lane=$!
+  # shellcheck disable=SC2064 # the lane's pid, now
+  trap "kill $lane 2>/dev/null || true" EXIT
+  for part in "${K8S_PARTS[@]}"; do build_part "$part"; done
+  if ! wait "$lane"; then
+    echo "slipway cluster: a build failed (its log is named above)" >&2
+    exit 1
+  fi
+  trap - EXIT
 }

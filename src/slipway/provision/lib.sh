@@ -31,13 +31,16 @@ export GOTOOLCHAIN=local
 step() {
   local name="$1"; shift
   local log="$SLIPWAY_LOGS/$name.log"
-  local start=$SECONDS
+  local start=$SECONDS cpu
   printf '==> %s ...\n' "$name"
   install -m 600 /dev/null "$log"
+  children_cpu; cpu=$REPLY
   # In the background, so `set -e` holds inside "$@" (an `if` condition would switch it off).
   ( "$@" ) >"$log" 2>&1 &
   if wait $!; then
-    printf '==> %s ... ok (%ss)\n' "$name" "$((SECONDS - start))"
+    children_cpu
+    printf '==> %s ... ok (%ss, cpu %ss, at %s)\n' "$name" "$((SECONDS - start))" \
+      "$((REPLY - cpu))" "$(date +%s)"
   else
     local rc=$?
     printf '==> %s ... FAILED (%ss)\n' "$name" "$((SECONDS - start))"
@@ -45,6 +48,19 @@ step() {
     tail -n 15 "$log" | sed 's/^/    /' >&2
     exit 1
   fi
+}
+
+# children_cpu: set REPLY to the CPU seconds (user + system) of every child this shell has
+# waited for so far. Not in $(...): a forked subshell starts with no children.
+children_cpu() {
+  local f="$SLIPWAY_LOGS/.times.$BASHPID" line u s t sec
+  times >"$f"
+  { read -r line; read -r u s; } <"$f"
+  REPLY=0
+  for t in "$u" "$s"; do # 1m2.345s
+    sec=${t#*m}
+    REPLY=$((REPLY + ${t%%m*} * 60 + 10#${sec%%.*}))
+  done
 }
 
 die() { echo "slipway engine: $*" >&2; exit 1; }
