@@ -8,7 +8,7 @@
 # Builds share the default Go build cache (the tool and engine builds use it too), at most 2
 # compile jobs each. On a cold set-up they are the longest chain before the suite can start, so
 # they run in two lanes at normal priority (kubernetes' four commands in one; etcd, kwok and
-# Flux's controllers in the other) while the tool and Gitea builds run niced beside them.
+# Flux's controllers in the other), as the tool and engine builds beside them do.
 # Each part's cold build time is kept in $CLUSTER_HOME/build-times (one "part seconds" line).
 
 ETCD_VERSION="${ETCD_VERSION:-v3.6.16}"

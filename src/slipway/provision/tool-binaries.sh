@@ -86,10 +86,9 @@ source_copy() { # module version name -> cd into a writable copy of module@versi
   cd "$WORK/$3"
 }
 
-# Niced: on a cold set-up the cluster's builds, beside these, are the longer chain.
 gobuild() { # ldflags out pkg [extra go build args...]
   local ld="$1" out="$2" pkg="$3"; shift 3
-  CGO_ENABLED=0 nice -n 10 go build -trimpath "$@" -ldflags "-s -w $ld" -o "$TOOLS_BIN/$out" "$pkg"
+  CGO_ENABLED=0 go build -trimpath "$@" -ldflags "-s -w $ld" -o "$TOOLS_BIN/$out" "$pkg"
 }
 
 build_helm() {
