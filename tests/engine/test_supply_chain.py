@@ -27,6 +27,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import yaml
 from forge_proxy import forge_proxy
 from test_dagger_call import TOOL_IMAGES, error_lines, gitops_args, provenance
 
@@ -424,7 +425,9 @@ async def test_a_cosign_image_without_a_shell_signs_attests_and_verifies(
     app = _signed_app(tmp_path)
     (app / "cosign.pub").write_text((key_pairs.keys / "cosign.pub").read_text())
     config = app / "slipway.yaml"
-    config.write_text(config.read_text() + f"tools:\n  cosign: {cosign}\n")
+    settings = yaml.safe_load(config.read_text())
+    settings["tools"] = {**(settings.get("tools") or {}), "cosign": cosign}
+    config.write_text(yaml.safe_dump(settings, sort_keys=False))
     gitops = seed_repo(forge, tmp_path)
     built = _slipway(forge, "run", "build-and-propose", "--source", str(app), *_gitops_args(forge, gitops),
                      *key_pairs.signing_args)  # fmt: skip

@@ -123,7 +123,12 @@ def cosign_exec(target: CosignTarget, ctr: dagger.Container, args: Sequence[str]
     """`ctr` (built on `target.ctr`) running `cosign <args>` on the target image, whatever its exit code."""
     from dagger import ReturnType
 
-    return ctr.with_exec(["cosign", *args, target.registry_flag, target.ref], expect=ReturnType.ANY)
+    flags = [target.registry_flag]
+    if args[:1] == ["verify"] and target.registry_flag.endswith("=true"):
+        # cosign v2.4.3's `verify` speaks plain HTTP only with --allow-insecure-registry (sign,
+        # attest and verify-attestation with --allow-http-registry): the loopback registry only
+        flags.append("--allow-insecure-registry=true")
+    return ctr.with_exec(["cosign", *args, *flags, target.ref], expect=ReturnType.ANY)
 
 
 def attest_exec(target: CosignTarget, ctr: dagger.Container, kinds: Sequence[str]) -> dagger.Container:

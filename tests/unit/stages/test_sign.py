@@ -142,6 +142,24 @@ async def test_a_loopback_registry_is_reached_through_the_tunnel_by_name_over_ht
     assert route.env["COSIGN_YES"] == "true"
 
 
+async def test_verify_reaches_a_loopback_registry_over_http_too(monkeypatch: Any) -> None:
+    """cosign v2.4.3's verify ignores --allow-http-registry: it needs --allow-insecure-registry."""
+    target, route = await _target(monkeypatch, "localhost:5000/apps/web-api")
+    cosign.cosign_exec(target, target.ctr, ["verify", "--key", "/k.pub"])  # type: ignore[arg-type]
+    cosign.cosign_exec(target, target.ctr, ["verify-attestation", "--key", "/k.pub"])  # type: ignore[arg-type]
+    assert route.execs == [
+        ["cosign", "verify", "--key", "/k.pub", "--allow-http-registry=true", "--allow-insecure-registry=true",
+         target.ref],
+        ["cosign", "verify-attestation", "--key", "/k.pub", "--allow-http-registry=true", target.ref],
+    ]  # fmt: skip
+
+
+async def test_a_remote_registry_is_verified_over_https_only(monkeypatch: Any) -> None:
+    target, route = await _target(monkeypatch, "registry.example.com/apps/web-api")
+    cosign.cosign_exec(target, target.ctr, ["verify", "--key", "/k.pub"])  # type: ignore[arg-type]
+    assert route.execs == [["cosign", "verify", "--key", "/k.pub", "--allow-http-registry=false", target.ref]]
+
+
 async def test_a_remote_registry_is_named_as_it_is_and_spoken_to_over_https(monkeypatch: Any) -> None:
     target, route = await _target(monkeypatch, "registry.example.com/apps/web-api")
     assert target.ref == "registry.example.com/apps/web-api@sha256:" + "ab" * 32
