@@ -10,7 +10,9 @@ so this reads the log such a run printed and writes `bench/results/setup.json`:
   provisioning can take, however it is scheduled;
 - `provision_s`: their sum; `parts_s`: the steps grouped by the script prefix before the first `-`;
 - `tests_s`: the suite's wall time(s) as pytest reported them;
-- `ci_run_s`: the whole run, from the `total=Ns` line the caller appended (see docs/engine.md);
+- `ci_run_s`: the whole run, from the `rc=N total=Ns` line the caller appended (see
+  docs/engine.md); `ci_rc`: its exit code (non-zero: the suite stopped early, so a passing run
+  takes longer);
 - `provision_wall_s`: the run minus the suite's pytest time: the venv, lint and every service
   and tool, cold (the steps overlap, so `provision_s` exceeds it). Issue 12's goal for a cold
   set-up on 2 cores is 15 minutes.
@@ -30,6 +32,7 @@ from common import write_result
 _STEP = re.compile(r"^==> (\S+) \.\.\. ok \((\d+)s(?:, cpu (\d+)s, at (\d+))?\)", re.MULTILINE)
 _PYTEST = re.compile(r"^=+ .*?(\d+) passed.* in ([\d.]+)s", re.MULTILINE)
 _TOTAL = re.compile(r"\btotal=(\d+)s")
+_RC = re.compile(r"\brc=(\d+) total=")
 
 
 def record(text: str) -> dict[str, Any]:
@@ -54,6 +57,7 @@ def record(text: str) -> dict[str, Any]:
         "timeline_s": {name: [at - seconds - origin, at - origin] for name, seconds, at in ends},
         "tests_s": tests,
         "ci_run_s": int(total.group(1)) if total else None,
+        "ci_rc": int(rc.group(1)) if (rc := _RC.search(text)) else None,
         "provision_wall_s": round(int(total.group(1)) - sum(tests)) if total else None,
         "goals": {"ci_run_s": 90 * 60, "ci_run_target_s": 75 * 60, "provision_wall_s": 15 * 60},
     }

@@ -43,13 +43,18 @@ def test_steps_suite_and_walls_come_from_the_log(record: Any) -> None:
     assert data["provision_s"] == 1116
     assert data["tests_s"] == [963.15, 75.47]
     assert data["ci_run_s"] == 3400
+    assert data["ci_rc"] == 0
     assert data["provision_wall_s"] == round(3400 - 963.15 - 75.47)
     assert data["goals"]["provision_wall_s"] == 900
 
 
 def test_a_log_without_its_total_has_no_walls(record: Any) -> None:
     data = record(LOG.replace("rc=0 total=3400s\n", ""))
-    assert data["ci_run_s"] is None and data["provision_wall_s"] is None
+    assert data["ci_run_s"] is None and data["provision_wall_s"] is None and data["ci_rc"] is None
+
+
+def test_a_failed_run_says_so(record: Any) -> None:
+    assert record(LOG.replace("rc=0", "rc=2"))["ci_rc"] == 2
 
 
 def test_cpu_seconds_and_a_timeline_come_from_steps_that_print_them(record: Any) -> None:
