@@ -56,6 +56,7 @@ children_cpu() {
   local f="$SLIPWAY_LOGS/.times.$BASHPID" line u s t sec
   times >"$f"
   { read -r line; read -r u s; } <"$f"
+  rm -f "$f"
   REPLY=0
   for t in "$u" "$s"; do # 1m2.345s
     sec=${t#*m}
