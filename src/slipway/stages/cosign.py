@@ -72,9 +72,14 @@ class CosignTarget:
 
     ctr: dagger.Container
     ref: str
-    # --allow-http-registry=true|false: true for a loopback registry reached through the tunnel
-    registry_flag: str
+    # a loopback registry, reached through the tunnel over plain HTTP
+    loopback: bool
     has_shell: bool
+
+    @property
+    def registry_flag(self) -> str:
+        """The flag for cosign's plain HTTP: on for the loopback registry only."""
+        return f"--allow-http-registry={'true' if self.loopback else 'false'}"
 
 
 async def cosign_container(tool_image: str, image: ImageRef) -> CosignTarget:
@@ -86,7 +91,7 @@ async def cosign_container(tool_image: str, image: ImageRef) -> CosignTarget:
     host, _, path = image.repository.partition("/")
     parts = urlsplit(f"//{host}")
     if not is_loopback_registry(host):
-        return CosignTarget(ctr, f"{image.repository}@{image.digest}", "--allow-http-registry=false", shell)
+        return CosignTarget(ctr, f"{image.repository}@{image.digest}", loopback=False, has_shell=shell)
     port = parts.port or 80
     tunnel = (
         _REGISTRY_SERVICE[0]
@@ -94,9 +99,7 @@ async def cosign_container(tool_image: str, image: ImageRef) -> CosignTarget:
         else dag.host().service([PortForward(backend=port, frontend=port)], host=parts.hostname)
     )
     ref = f"{_TUNNEL_ALIAS}:{port}/{path}@{image.digest}"
-    return CosignTarget(
-        ctr.with_service_binding(_TUNNEL_ALIAS, tunnel), ref, "--allow-http-registry=true", shell
-    )
+    return CosignTarget(ctr.with_service_binding(_TUNNEL_ALIAS, tunnel), ref, loopback=True, has_shell=shell)
 
 
 def use_registry_service(service: dagger.Service | None) -> None:
@@ -124,7 +127,7 @@ def cosign_exec(target: CosignTarget, ctr: dagger.Container, args: Sequence[str]
     from dagger import ReturnType
 
     flags = [target.registry_flag]
-    if args[:1] == ["verify"] and target.registry_flag.endswith("=true"):
+    if args[:1] == ["verify"] and target.loopback:
         # cosign v2.4.3's `verify` speaks plain HTTP only with --allow-insecure-registry (sign,
         # attest and verify-attestation with --allow-http-registry): the loopback registry only
         flags.append("--allow-insecure-registry=true")
