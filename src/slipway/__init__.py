@@ -23,11 +23,11 @@ until a function is called.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up; mypy reads it alike)
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from pathlib import Path
+    from typing import Any
 
     from slipway.config import AppConfig
     from slipway.runner import GraphResult, StepRecord
@@ -64,6 +64,8 @@ async def build(
 
     Returns the app's config and the graph's result; `graph.ok` says whether every stage passed.
     """
+    from pathlib import Path
+
     from slipway.host import BuildOptions, run_build
 
     options = BuildOptions(Path(source), env, revision, tag, kubeconfig=kubeconfig)
@@ -86,6 +88,8 @@ async def build_and_propose(
 
     With `wait_s`, wait (at most that long) until that environment's cluster runs the image.
     """
+    from pathlib import Path
+
     from slipway.host import BuildOptions, run_build_and_propose
 
     options = BuildOptions(Path(source), revision=revision, kubeconfig=kubeconfig)
@@ -103,6 +107,8 @@ async def plan(
     kubeconfig: str = "",
 ) -> tuple[AppConfig, Any]:
     """The gates (nothing published) and each environment's values and manifest diffs."""
+    from pathlib import Path
+
     from slipway.host import BuildOptions, run_plan
 
     options = BuildOptions(Path(source), revision=revision, kubeconfig=kubeconfig)
@@ -128,6 +134,8 @@ async def promote(
 
     Without `source` (the app directory with slipway.yaml) every environment counts as protected.
     """
+    from pathlib import Path
+
     from slipway.host import PromoteOptions, run_promote
 
     options = PromoteOptions(
@@ -148,6 +156,8 @@ async def rollback(
     forge: str = "",
 ) -> Any:
     """Revert the newest promotion of the app to `env` in the GitOps repository (a PR if protected)."""
+    from pathlib import Path
+
     from slipway.host import run_rollback
 
     return await run_rollback(_gitops(repo, token, base, forge), app, env, Path(source) if source else None)
@@ -157,6 +167,8 @@ async def status(
     source: str | Path, *, repo: str, token: str, base: str = "main", forge: str = "", kubeconfig: str = ""
 ) -> tuple[AppConfig, Any]:
     """Per environment: the digest git wants, the digest its cluster runs, rollout and sync."""
+    from pathlib import Path
+
     from slipway.host import run_status
 
     return await run_status(_gitops(repo, token, base, forge), Path(source), kubeconfig)
@@ -166,6 +178,8 @@ async def deploy(
     source: str | Path, *, env: str, image: str, kubeconfig: str = ""
 ) -> tuple[AppConfig, GraphResult]:
     """Deploy `image` directly to a `deploy: direct` environment (helm or kubectl), then verify."""
+    from pathlib import Path
+
     from slipway.host import DeployOptions, run_deploy
 
     return await run_deploy(DeployOptions(Path(source), env, image=image, kubeconfig=kubeconfig))

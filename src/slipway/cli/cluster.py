@@ -2,77 +2,87 @@
 
 from __future__ import annotations
 
-import subprocess
+from slipway.cli.console import abort, result
+from slipway.cli.parser import command, group
 
-import typer
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable
 
-from slipway.cli.console import abort
+    from slipway.cli.parser import Commands, Parser
 
-cluster_app = typer.Typer(
-    help="Provision and manage the local Kubernetes control plane and Flux.", rich_markup_mode=None
-)
+_ACTIONS = {
+    "up": "Build etcd, Kubernetes, kwok and Flux from the Go module proxy and start them (idempotent).",
+    "down": "Stop every part of the cluster; builds and etcd's data are kept.",
+    "status": "Print one line per part of the cluster.",
+    "env": "Print the export that points kubectl at the cluster (admin kubeconfig).",
+    "namespace": "Create namespaces and let the deploy-only identity deploy into them.",
+}
 
 
-def _run(*args: str) -> None:
+def register(commands: Commands) -> None:
+    """Declare `cluster` and its commands: cluster.sh's actions, and sync."""
+    cluster = group(commands, "cluster", "Provision and manage the local Kubernetes control plane and Flux.")
+    if cluster is None:
+        return
+    for action, doc in _ACTIONS.items():
+        command(cluster, action, run_script, _script_options(action), doc)
+    command(cluster, "sync", sync, _sync_options)
+
+
+def _script_options(action: str) -> Callable[[Parser], None]:
+    """Declare one cluster.sh action: namespace takes the names, the others nothing."""
+
+    def declare(parser: Parser) -> None:
+        parser.set_defaults(action=action, names=[])
+        if action == "namespace":
+            parser.add_argument("names", nargs="+", metavar="NAME", help="Namespaces to create.")
+
+    return declare
+
+
+def _sync_options(parser: Parser) -> None:
+    parser.add_argument("name", metavar="NAME", help="Name of the Flux objects (e.g. web-api-dev).")
+    parser.add_argument(
+        "--repo", required=True, metavar="URL", help="GitOps repository URL Flux reads (no credentials)."
+    )
+    parser.add_argument(
+        "--path",
+        required=True,
+        metavar="PATH",
+        help="Directory in it to apply (e.g. apps/web-api/overlays/dev).",
+    )
+    parser.add_argument("--namespace", required=True, metavar="NAME", help="Namespace to apply it into.")
+    parser.add_argument("--branch", default="main", metavar="BRANCH", help="Branch to follow.")
+    parser.add_argument(
+        "--interval", type=int, default=10, metavar="SECONDS", help="Seconds between polls of the repository."
+    )
+
+
+def run_script(args: argparse.Namespace) -> None:
+    """Run cluster.sh's action (namespace: with its names); its own output names the step that failed."""
+    import subprocess
+
     from slipway.kube.local_cluster import SCRIPT
 
-    code = subprocess.run(["bash", str(SCRIPT), *args], check=False).returncode
+    code = subprocess.run(["bash", str(SCRIPT), args.action, *args.names], check=False).returncode
     if code != 0:
-        abort(f"cluster {args[0]} failed (see the step named above)", code)
+        abort(f"cluster {args.action} failed (see the step named above)", code)
 
 
-@cluster_app.command()
-def up() -> None:
-    """Build etcd, Kubernetes, kwok and Flux from the Go module proxy and start them (idempotent)."""
-    _run("up")
-
-
-@cluster_app.command()
-def down() -> None:
-    """Stop every part of the cluster; builds and etcd's data are kept."""
-    _run("down")
-
-
-@cluster_app.command()
-def status() -> None:
-    """Print one line per part of the cluster."""
-    _run("status")
-
-
-@cluster_app.command()
-def env() -> None:
-    """Print the export that points kubectl at the cluster (admin kubeconfig)."""
-    _run("env")
-
-
-@cluster_app.command()
-def namespace(names: list[str] = typer.Argument(..., help="Namespaces to create.")) -> None:
-    """Create namespaces and let the deploy-only identity deploy into them."""
-    _run("namespace", *names)
-
-
-@cluster_app.command()
-def sync(
-    name: str = typer.Argument(..., help="Name of the Flux objects (e.g. web-api-dev)."),
-    repo: str = typer.Option(
-        ..., "--repo", help="GitOps repository URL Flux reads (no credentials).", metavar="URL"
-    ),
-    path: str = typer.Option(
-        ..., "--path", help="Directory in it to apply (e.g. apps/web-api/overlays/dev).", metavar="PATH"
-    ),
-    namespace: str = typer.Option(..., "--namespace", help="Namespace to apply it into.", metavar="NAME"),
-    branch: str = typer.Option("main", "--branch", help="Branch to follow.", metavar="BRANCH"),
-    interval: int = typer.Option(
-        10, "--interval", help="Seconds between polls of the repository.", metavar="SECONDS"
-    ),
-) -> None:
+def sync(args: argparse.Namespace) -> None:
     """Have the local cluster's Flux sync a directory of a GitOps repository into a namespace."""
+    import subprocess
+
     import yaml
 
     from slipway.kube.flux import FluxSync, sync_objects
     from slipway.kube.local_cluster import LocalCluster
 
-    objects = sync_objects(FluxSync(name, repo, path, namespace, branch, interval))
+    objects = sync_objects(
+        FluxSync(args.name, args.repo, args.path, args.namespace, args.branch, args.interval)
+    )
     local = LocalCluster.from_env()
     if not local.provisioned():
         abort("cluster sync: the local cluster is not provisioned (run `make cluster`)", 2)
@@ -83,4 +93,4 @@ def sync(
     if proc.returncode != 0:
         last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
         abort(f"cluster sync: kubectl apply failed: {last}", 1)
-    typer.echo(proc.stdout.rstrip())
+    result(proc.stdout.rstrip())

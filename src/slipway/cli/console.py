@@ -1,13 +1,14 @@
-"""All CLI output goes through here: results to stdout, messages to stderr, one abort path."""
+"""All CLI output goes through here: results to stdout, messages to stderr, one exit path."""
 
 from __future__ import annotations
 
 import sys
-from typing import NoReturn
 
-import typer
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import NoReturn
 
-__all__ = ["abort", "info", "result", "state"]
+__all__ = ["Exit", "abort", "info", "result", "state"]
 
 
 class _State:
@@ -15,6 +16,14 @@ class _State:
 
 
 state = _State()
+
+
+class Exit(Exception):
+    """Leave the CLI with `code`; whatever was to be printed has been."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 def result(text: str) -> None:
@@ -32,4 +41,4 @@ def info(text: str) -> None:
 def abort(message: str, code: int = 1) -> NoReturn:
     """Print one error line and exit with `code`."""
     info(f"error: {message}")
-    raise typer.Exit(code)
+    raise Exit(code)

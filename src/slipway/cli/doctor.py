@@ -2,25 +2,37 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from slipway.cli.console import Exit, info, result
+from slipway.cli.options import as_path
+from slipway.cli.parser import command
 
-import typer
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
 
-from slipway.cli.console import info, result
+    from slipway.cli.parser import Commands, Parser
 
 
-def doctor(
-    source: Path = typer.Option(
-        Path(),
+def register(commands: Commands) -> None:
+    """Declare `doctor`."""
+    command(commands, "doctor", doctor, _options)
+
+
+def _options(parser: Parser) -> None:
+    parser.add_argument(
         "--source",
-        help="The application directory whose slipway.lock is checked for drift.",
+        type=as_path,
+        default=".",
         metavar="DIR",
-    ),
-) -> None:
+        help="The application directory whose slipway.lock is checked for drift.",
+    )
+
+
+def doctor(args: argparse.Namespace) -> None:
     """Check the engine, its SDKs, the registry, the stage images and their locks, and the cluster."""
     from slipway.engine.health import run_checks
 
-    checks = run_checks(app_dir=source)
+    checks = run_checks(app_dir=args.source)
     for check in checks:
         mark = ("warn" if check.warning else "ok  ") if check.ok else "FAIL"
         result(f"{mark} {check.name}: {check.detail}")
@@ -31,4 +43,4 @@ def doctor(
     for check in problems:
         info(f"error: {check.name}: {check.detail} ({check.fix})")
     if problems:
-        raise typer.Exit(1)
+        raise Exit(1)

@@ -1,46 +1,49 @@
-"""`slipway engine up|down|status`: the air-gapped Dagger engine the project provisions."""
+"""`slipway engine up|down|status|env`: the air-gapped Dagger engine the project provisions."""
 
 from __future__ import annotations
 
-import subprocess
-from pathlib import Path
-
-import typer
-
 from slipway.cli.console import abort
+from slipway.cli.parser import command, group
 
-engine_app = typer.Typer(
-    help="Provision and manage the local air-gapped Dagger engine.", rich_markup_mode=None
-)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable
 
-_SCRIPT = Path(__file__).resolve().parent.parent / "provision" / "engine.sh"
+    from slipway.cli.parser import Commands, Parser
+
+_ACTIONS = {
+    "up": "Install Docker, build the engine from the Go module proxy and start it (idempotent).",
+    "down": "Stop and remove the engine container; cached builds and volumes are kept.",
+    "status": "Print one line per engine component.",
+    "env": "Print the shell exports that point a Dagger client at this engine.",
+}
 
 
-def _run(action: str) -> None:
-    code = subprocess.run(["bash", str(_SCRIPT), action], check=False).returncode
+def register(commands: Commands) -> None:
+    """Declare `engine` and its commands, each an action of engine.sh."""
+    engine = group(commands, "engine", "Provision and manage the local air-gapped Dagger engine.")
+    if engine is None:
+        return
+    for action, doc in _ACTIONS.items():
+        command(engine, action, run_script, _script_options(action), doc)
+
+
+def _script_options(action: str) -> Callable[[Parser], None]:
+    """Declare one engine.sh action: it takes no options."""
+
+    def declare(parser: Parser) -> None:
+        parser.set_defaults(action=action)
+
+    return declare
+
+
+def run_script(args: argparse.Namespace) -> None:
+    """Run engine.sh's action; its own output names the step that failed."""
+    import subprocess
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "provision" / "engine.sh"
+    code = subprocess.run(["bash", str(script), args.action], check=False).returncode
     if code != 0:
-        abort(f"engine {action} failed (see the step named above)", code)
-
-
-@engine_app.command()
-def up() -> None:
-    """Install Docker, build the engine from the Go module proxy and start it (idempotent)."""
-    _run("up")
-
-
-@engine_app.command()
-def down() -> None:
-    """Stop and remove the engine container; cached builds and volumes are kept."""
-    _run("down")
-
-
-@engine_app.command()
-def status() -> None:
-    """Print one line per engine component."""
-    _run("status")
-
-
-@engine_app.command()
-def env() -> None:
-    """Print the shell exports that point a Dagger client at this engine."""
-    _run("env")
+        abort(f"engine {args.action} failed (see the step named above)", code)

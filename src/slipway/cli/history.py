@@ -2,40 +2,42 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-import typer
-
 from slipway.cli.console import result
-from slipway.cli.run import (
-    BASE_OPT,
-    FORGE_OPT,
-    REPO_OPT,
-    SOURCE_OPT,
-    TOKEN_OPT,
-    _gitops,
-)
+from slipway.cli.options import add
+from slipway.cli.parser import command
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+
+    from slipway.cli.parser import Commands, Parser
 
 
-def history(
-    env: str = typer.Option(..., "--env", help="Environment.", metavar="ENV"),
-    repo: str = REPO_OPT,
-    token: str = TOKEN_OPT,
-    app: str = typer.Option("", "--app", help="App name (when no --source).", metavar="APP"),
-    source: Path | None = SOURCE_OPT,
-    base: str = BASE_OPT,
-    forge: str = FORGE_OPT,
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
-) -> None:
+def register(commands: Commands) -> None:
+    """Declare `history`."""
+    command(commands, "history", history, _options)
+
+
+def _options(parser: Parser) -> None:
+    parser.add_argument("--env", required=True, metavar="ENV", help="Environment.")
+    add(parser, "repo", "token")
+    parser.add_argument("--app", default="", metavar="APP", help="App name (when no --source).")
+    add(parser, "source", "base", "forge")
+    parser.add_argument("--json", dest="as_json", action="store_true", help="Print JSON.")
+
+
+def history(args: argparse.Namespace) -> None:
     """List promotions (time, image, digest, source commit), newest first."""
+    import json
+
     import anyio
 
+    from slipway.cli.run import gitops_options
     from slipway.host import run_history
     from slipway.report import evidence_json
 
-    rows = anyio.run(run_history, _gitops(repo, token, base, forge), app, env, source)
-    if as_json:
+    rows = anyio.run(run_history, gitops_options(args), args.app, args.env, args.source)
+    if args.as_json:
         result(json.dumps(evidence_json(rows), indent=2))
         return
     for p in rows:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import typer
-
 from slipway.cli.console import info, result
+from slipway.cli.options import as_path
+from slipway.cli.parser import command
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+
+    from slipway.cli.parser import Commands, Parser
 
 _PLACEHOLDER = (
     "image.repository: the registry is a placeholder; set yours (or run init again with --registry)",
@@ -17,36 +21,55 @@ _GITOPS = (
 )
 
 
-def init(
-    path: Path = typer.Argument(Path(), help="The application directory (default: here)."),
-    ci: str = typer.Option("", "--ci", help="github | gitlab | jenkins | all", metavar="CI"),
-    registry: str = typer.Option(
-        "ghcr.io/your-org",
+def register(commands: Commands) -> None:
+    """Declare `init`."""
+    command(commands, "init", init, _options)
+
+
+def _options(parser: Parser) -> None:
+    parser.add_argument(
+        "path",
+        type=as_path,
+        nargs="?",
+        default=".",
+        metavar="PATH",
+        help="The application directory (default: here).",
+    )
+    parser.add_argument("--ci", default="", metavar="CI", help="github | gitlab | jenkins | all")
+    parser.add_argument(
         "--registry",
-        help="Registry the image goes to (default: a placeholder).",
+        default="ghcr.io/your-org",
         metavar="HOST[/PATH]",
-    ),
-    module: str = typer.Option(
-        "",
+        help="Registry the image goes to (default: a placeholder).",
+    )
+    parser.add_argument(
         "--module",
-        help="Dagger module the CI files call and --dagger installs (git ref or local path).",
+        default="",
         metavar="MODULE",
-    ),
-    force: bool = typer.Option(False, "--force", help="Overwrite files that exist."),
-    dagger: bool = typer.Option(
-        False, "--dagger", help="Make the app a Dagger module with slipway as its toolchain (--module)."
-    ),
-) -> None:
+        help="Dagger module the CI files call and --dagger installs (git ref or local path).",
+    )
+    parser.add_argument("--force", action="store_true", help="Overwrite files that exist.")
+    parser.add_argument(
+        "--dagger",
+        action="store_true",
+        help="Make the app a Dagger module with slipway as its toolchain (--module).",
+    )
+
+
+def init(args: argparse.Namespace) -> None:
     """Write slipway.yaml (and CI files with --ci) for the app in PATH; --dagger installs the toolchain.
 
     slipway.yaml names the toolchain, Dockerfile, chart or kustomize overlays and environments
     found in PATH; init prints each finding and what is left to fill in, one line each.
     """
+    path, registry, dagger = args.path, args.registry, args.dagger
     from slipway.init_files import DEFAULT_MODULE, DEFAULT_REGISTRY, app_layout, init_app
 
-    module = module or DEFAULT_MODULE
+    module = args.module or DEFAULT_MODULE
     layout = app_layout(path)
-    written = init_app(path, ci, registry=registry, module=module, force=force, dagger=dagger, layout=layout)
+    written = init_app(
+        path, args.ci, registry=registry, module=module, force=args.force, dagger=dagger, layout=layout
+    )
     for file in written:
         result(f"wrote {file}")
     if dagger:

@@ -2,25 +2,38 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import typer
-
 from slipway.cli.console import info, result
+from slipway.cli.options import as_path
+from slipway.cli.parser import command, group
 
-keys_app = typer.Typer(help="Make and manage the image signing keys.", no_args_is_help=True)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from pathlib import Path
+
+    from slipway.cli.parser import Commands, Parser
 
 
-@keys_app.command("generate")
-def generate(
-    out: Path = typer.Option(Path(), "--out", help="Directory for cosign.key and cosign.pub.", metavar="DIR"),
-    password: str = typer.Option(
-        "",
+def register(commands: Commands) -> None:
+    """Declare `keys` and its commands."""
+    keys = group(commands, "keys", "Make and manage the image signing keys.")
+    if keys is not None:
+        command(keys, "generate", generate, _generate_options)
+
+
+def _generate_options(parser: Parser) -> None:
+    parser.add_argument(
+        "--out", type=as_path, default=".", metavar="DIR", help="Directory for cosign.key and cosign.pub."
+    )
+    parser.add_argument(
         "--password",
-        help="The private key's password as env:NAME or file:PATH (default: none).",
+        default="",
         metavar="SECRET",
-    ),
-) -> None:
+        help="The private key's password as env:NAME or file:PATH (default: none).",
+    )
+
+
+def generate(args: argparse.Namespace) -> None:
     """Make a cosign key pair on the engine: cosign.key (private, 0600) and cosign.pub."""
     import anyio
 
@@ -29,11 +42,12 @@ def generate(
     from slipway.secrets import read_secret
     from slipway.tool_images import ToolImages
 
+    password: str = args.password
     secret = read_secret(password, "--password") if password else ""
 
     async def make() -> tuple[Path, Path]:
         async with engine_connection():
-            return await generate_key_pair(out, ToolImages.resolve()["cosign"], secret)
+            return await generate_key_pair(args.out, ToolImages.resolve()["cosign"], secret)
 
     private, public = anyio.run(make)
     result(f"Private key: {private} (keep it secret; never commit it)")

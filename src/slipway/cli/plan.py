@@ -2,47 +2,41 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-import typer
-
 from slipway.cli.console import result
-from slipway.cli.run import (
-    APP_DIR_OPT,
-    BASE_OPT,
-    FORGE_OPT,
-    KUBECONFIG_OPT,
-    REPO_OPT,
-    REVISION_OPT,
-    TOKEN_OPT,
-    _gitops,
-    finish,
-    progress,
-)
+from slipway.cli.options import add
+from slipway.cli.parser import command
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+
+    from slipway.cli.parser import Commands, Parser
 
 
-def plan(
-    source: Path = APP_DIR_OPT,
-    repo: str = REPO_OPT,
-    token: str = TOKEN_OPT,
-    revision: str = REVISION_OPT,
-    base: str = BASE_OPT,
-    forge: str = FORGE_OPT,
-    as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON."),
-    kubeconfig: str = KUBECONFIG_OPT,
-) -> None:
+def register(commands: Commands) -> None:
+    """Declare `plan`."""
+    command(commands, "plan", plan, _options)
+
+
+def _options(parser: Parser) -> None:
+    add(parser, "app-dir", "repo", "token", "revision", "base", "forge", "json", "kubeconfig")
+
+
+def plan(args: argparse.Namespace) -> None:
     """Run the gates and show, per environment, the values and rendered-manifest diffs."""
+    import json
+
     import anyio
 
+    from slipway.cli.run import finish, gitops_options, progress
     from slipway.host import BuildOptions, run_plan
     from slipway.report import evidence_json, graph_json
 
-    gitops = _gitops(repo, token, base, forge)
+    as_json: bool = args.as_json
     _, (graph, image, plans) = anyio.run(
         run_plan,
-        BuildOptions(source, revision=revision, kubeconfig=kubeconfig),
-        gitops,
+        BuildOptions(args.source, revision=args.revision, kubeconfig=args.kubeconfig),
+        gitops_options(args),
         progress(as_json=as_json),
     )
     if as_json:

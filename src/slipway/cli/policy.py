@@ -2,25 +2,34 @@
 
 from __future__ import annotations
 
-import json
-
-import typer
-
 from slipway.cli.console import result
+from slipway.cli.parser import command, group
 
-policy_app = typer.Typer(
-    help="List the built-in policy rules by the ids exceptions name.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+
+    from slipway.cli.parser import Commands, Parser
 
 
-@policy_app.command("list")
-def list_rules(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def register(commands: Commands) -> None:
+    """Declare `policy` and its commands."""
+    policy = group(commands, "policy", "List the built-in policy rules by the ids exceptions name.")
+    if policy is not None:
+        command(policy, "list", list_rules, _list_options)
+
+
+def _list_options(parser: Parser) -> None:
+    parser.add_argument("--json", dest="as_json", action="store_true", help="Print JSON.")
+
+
+def list_rules(args: argparse.Namespace) -> None:
     """Print each built-in rule's id and what it checks (ids are what policy.exceptions name)."""
+    import json
+
     from slipway.policy_rules import RULES
 
-    if as_json:
+    if args.as_json:
         result(json.dumps([{"id": r.id, "summary": r.summary} for r in RULES], indent=2))
         return
     width = max(len(r.id) for r in RULES)

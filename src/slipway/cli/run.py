@@ -2,51 +2,116 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-import typer
-
-from slipway.cli.console import info, result
+from slipway.cli.console import Exit, info, result
+from slipway.cli.options import add
+from slipway.cli.parser import command, group
 from slipway.errors import ConfigError
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import argparse
     from collections.abc import Callable
+    from pathlib import Path
 
+    from slipway.cli.parser import Commands, Parser
     from slipway.host import GitopsOptions
     from slipway.runner import GraphResult, StepRecord
 
-APP_DIR_OPT = typer.Option(
-    ..., "--source", help="The application directory (has slipway.yaml).", metavar="DIR"
-)
-REVISION_OPT = typer.Option(
-    "", "--revision", help="Commit SHA (default: the checkout's HEAD).", metavar="SHA"
-)
-JSON_OPT = typer.Option(False, "--json", help="Print the result as JSON.")
-KUBECONFIG_OPT = typer.Option(
-    "",
-    "--kubeconfig",
-    help="Kubeconfig as env:NAME or file:PATH (default: each env's cluster.kubeconfig).",
-    metavar="SECRET",
-)
 
-SIGNING_KEY_OPT = typer.Option(
-    "",
-    "--signing-key",
-    help="cosign private key as env:NAME or file:PATH: then sbom, sign and attest run.",
-    metavar="SECRET",
-)
-SIGNING_PASSWORD_OPT = typer.Option(
-    "",
-    "--signing-password",
-    help="The signing key's password as env:NAME or file:PATH (default: none).",
-    metavar="SECRET",
-)
+def register(commands: Commands) -> None:
+    """Declare `run` and its commands, the pipeline functions."""
+    run = group(commands, "run", "Run a pipeline function on the engine.")
+    if run is None:
+        return
+    command(run, "build", build_cmd, _build_options)
+    command(run, "promote", promote_cmd, _promote_options)
+    command(run, "rollback", rollback_cmd, _rollback_options)
+    command(run, "deploy", deploy_cmd, _deploy_options)
+    command(run, "build-and-propose", build_and_propose_cmd, _build_and_propose_options)
 
-run_app = typer.Typer(
-    help="Run a pipeline function on the engine.", no_args_is_help=True, rich_markup_mode=None
-)
+
+def _build_options(build: Parser) -> None:
+    add(build, "app-dir")
+    build.add_argument(
+        "--env",
+        default="",
+        metavar="ENV",
+        help="Environment to render and validate for (default: the first).",
+    )
+    add(build, "revision")
+    build.add_argument("--tag", default="", metavar="TAG", help="Image tag (default: the commit SHA).")
+    build.add_argument(
+        "--allow-custom-tag", action="store_true", help="Allow a non-SHA tag (never for protected envs)."
+    )
+    add(build, "json", "kubeconfig", "signing-key", "signing-password")
+
+
+def _promote_options(promote: Parser) -> None:
+    promote.add_argument("--env", "--to", required=True, metavar="ENV", help="Environment to promote to.")
+    add(promote, "repo", "token")
+    promote.add_argument(
+        "--image", default="", metavar="REF", help="Image reference: repo:<commit-sha>[@sha256:...]."
+    )
+    promote.add_argument(
+        "--from",
+        dest="from_env",
+        default="",
+        metavar="ENV",
+        help="Promote the image this environment runs (no rebuild).",
+    )
+    add(promote, "apps", "sources")
+    promote.add_argument(
+        "--all",
+        dest="all_apps",
+        action="store_true",
+        help="With --from: every app with files in both envs, in one commit.",
+    )
+    promote.add_argument(
+        "--direct-push", action="store_true", help="Push to the base branch (unprotected envs only)."
+    )
+    add(promote, "base", "forge", "json", "wait", "wait-timeout", "kubeconfig")
+
+
+def _rollback_options(rollback: Parser) -> None:
+    rollback.add_argument("--env", required=True, metavar="ENV", help="Environment to roll back.")
+    rollback.add_argument(
+        "--repo", default="", metavar="URL", help="GitOps repository URL (GitOps environments)."
+    )
+    rollback.add_argument(
+        "--token", default="", metavar="SECRET", help="Forge/git token as env:NAME or file:PATH (GitOps)."
+    )
+    add(rollback, "apps", "sources", "base", "forge", "kubeconfig", "json")
+
+
+def _deploy_options(deploy: Parser) -> None:
+    deploy.add_argument(
+        "--env",
+        required=True,
+        metavar="ENV",
+        help="Environment to deploy to (deploy: direct in slipway.yaml).",
+    )
+    add(deploy, "app-dir")
+    deploy.add_argument(
+        "--image",
+        required=True,
+        metavar="REF",
+        help="Published image: repository:<tag>[@sha256:...] (protected envs: a digest).",
+    )
+    add(deploy, "kubeconfig", "json")
+
+
+def _build_and_propose_options(propose: Parser) -> None:
+    propose.add_argument(
+        "--source",
+        dest="sources",
+        action="append",
+        required=True,
+        metavar="DIR",
+        help="The application directory (has slipway.yaml); repeat it, or give a pattern ('apps/*'), "
+        "to build several apps in one graph and propose them in one PR.",
+    )
+    add(propose, "repo", "token", "revision", "base", "forge", "json", "kubeconfig", "wait", "wait-timeout")
+    add(propose, "signing-key", "signing-password")
 
 
 def progress(*, as_json: bool) -> Callable[[StepRecord], None] | None:
@@ -80,34 +145,22 @@ def finish(outcome: GraphResult, *, as_json: bool) -> None:
     if not outcome.ok:
         for failed in outcome.failures:
             info(f"error: {failed.message}")
-        raise typer.Exit(1)
+        raise Exit(1)
 
 
-@run_app.command("build")
-def build_cmd(
-    source: Path = APP_DIR_OPT,
-    env: str = typer.Option(
-        "", "--env", help="Environment to render and validate for (default: the first).", metavar="ENV"
-    ),
-    revision: str = REVISION_OPT,
-    tag: str = typer.Option("", "--tag", help="Image tag (default: the commit SHA).", metavar="TAG"),
-    allow_custom_tag: bool = typer.Option(
-        False, "--allow-custom-tag", help="Allow a non-SHA tag (never for protected envs)."
-    ),
-    as_json: bool = typer.Option(False, "--json", help="Print the result object as JSON."),
-    kubeconfig: str = KUBECONFIG_OPT,
-    signing_key: str = SIGNING_KEY_OPT,
-    signing_password: str = SIGNING_PASSWORD_OPT,
-) -> None:
+def build_cmd(args: argparse.Namespace) -> None:
     """Test, build, scan, render, validate and publish one application (then sign it, with a key)."""
+    import json
+
     import anyio
 
     from slipway.host import BuildOptions, run_build
     from slipway.report import graph_json
 
+    as_json: bool = args.as_json
     options = BuildOptions(
-        source, env, revision, tag, allow_custom_tag, kubeconfig=kubeconfig,
-        signing_key=signing_key, signing_password=signing_password,
+        args.source, args.env, args.revision, args.tag, args.allow_custom_tag, kubeconfig=args.kubeconfig,
+        signing_key=args.signing_key, signing_password=args.signing_password,
     )  # fmt: skip
     config, outcome = anyio.run(run_build, options, progress(as_json=as_json))
     if as_json:
@@ -118,90 +171,42 @@ def build_cmd(
         info(f"{config.app}: all stages passed in {outcome.wall_s:.1f}s")
 
 
-def _gitops(repo: str, token: str, base: str, forge: str) -> GitopsOptions:
+def gitops_options(args: argparse.Namespace) -> GitopsOptions:
+    """The GitOps repository the options name, its token read from its env:NAME or file:PATH."""
     from slipway.host import GitopsOptions
     from slipway.secrets import read_secret
 
-    return GitopsOptions(repo, read_secret(token, "--token"), base, forge)
+    return GitopsOptions(args.repo, read_secret(args.token, "--token"), args.base, args.forge)
 
 
-REPO_OPT = typer.Option(
-    ..., "--repo", help="GitOps repository URL (http[s]://host/owner/repo.git).", metavar="URL"
-)
-TOKEN_OPT = typer.Option(..., "--token", help="Forge/git token as env:NAME or file:PATH.", metavar="SECRET")
-BASE_OPT = typer.Option("main", "--base", help="The GitOps repository's default branch.", metavar="BRANCH")
-FORGE_OPT = typer.Option(
-    "", "--forge", help="gitea | github | gitlab (default: from the URL).", metavar="FORGE"
-)
-SOURCE_OPT = typer.Option(
-    None, "--source", help="App directory with slipway.yaml (for env rules and paths).", metavar="DIR"
-)
-WAIT_OPT = typer.Option(
-    False, "--wait", help="Then wait until the environment's cluster runs it (after the PR merges)."
-)
-WAIT_TIMEOUT_OPT = typer.Option(
-    600, "--wait-timeout", help="Seconds --wait waits at most.", metavar="SECONDS"
-)
-APPS_OPT = typer.Option(
-    [],
-    "--app",
-    help="App name (when no --source); repeat it to move several apps in one commit.",
-    metavar="APP",
-)
-SOURCES_OPT = typer.Option(
-    [],
-    "--source",
-    help="App directory with slipway.yaml (env rules and paths); may be repeated.",
-    metavar="DIR",
-)
-
-
-@run_app.command("promote")
-def promote_cmd(
-    env: str = typer.Option(..., "--env", "--to", help="Environment to promote to.", metavar="ENV"),
-    repo: str = REPO_OPT,
-    token: str = TOKEN_OPT,
-    image: str = typer.Option(
-        "", "--image", help="Image reference: repo:<commit-sha>[@sha256:...].", metavar="REF"
-    ),
-    from_env: str = typer.Option(
-        "", "--from", help="Promote the image this environment runs (no rebuild).", metavar="ENV"
-    ),
-    apps: list[str] = APPS_OPT,
-    sources: list[Path] = SOURCES_OPT,
-    all_apps: bool = typer.Option(
-        False, "--all", help="With --from: every app with files in both envs, in one commit."
-    ),
-    direct_push: bool = typer.Option(
-        False, "--direct-push", help="Push to the base branch (unprotected envs only)."
-    ),
-    base: str = BASE_OPT,
-    forge: str = FORGE_OPT,
-    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
-    wait: bool = WAIT_OPT,
-    wait_timeout: int = WAIT_TIMEOUT_OPT,
-    kubeconfig: str = KUBECONFIG_OPT,
-) -> None:
+def promote_cmd(args: argparse.Namespace) -> None:
     """Change an environment's image in the GitOps repo: a pull request, or a direct push.
 
     Several apps (--app/--source repeated, or --all) move together from --from ENV: one
     commit, one pull request, rolled back as one unit; if any app is refused, none moves.
     """
+    import json
+
     import anyio
 
     from slipway.host import GroupPromoteOptions, PromoteOptions, run_promote, run_promote_group
     from slipway.report import evidence_json
 
-    gitops = _gitops(repo, token, base, forge)
-    if all_apps or len(apps) > 1 or len(sources) > 1:
+    env, image, from_env, as_json, wait = args.env, args.image, args.from_env, args.as_json, args.wait
+    apps: list[str] = args.apps or []
+    sources: list[Path] = args.sources or []
+    gitops = gitops_options(args)
+    if args.all_apps or len(apps) > 1 or len(sources) > 1:
         if image or wait:
             raise ConfigError("promote: several apps move with --from ENV only (no --image, no --wait)")
-        group = GroupPromoteOptions(gitops, env, from_env, tuple(apps), tuple(sources), all_apps, direct_push)
-        outcome = anyio.run(run_promote_group, group)
+        several = GroupPromoteOptions(
+            gitops, env, from_env, tuple(apps), tuple(sources), args.all_apps, args.direct_push
+        )
+        outcome = anyio.run(run_promote_group, several)
     else:
         options = PromoteOptions(
             gitops, env, apps[0] if apps else "", sources[0] if sources else None, image, from_env,
-            direct_push, wait_s=wait_timeout if wait else 0, kubeconfig=kubeconfig,
+            args.direct_push, wait_s=args.wait_timeout if wait else 0, kubeconfig=args.kubeconfig,
         )  # fmt: skip
         outcome = anyio.run(run_promote, options, None if as_json else info)
     if as_json:
@@ -219,22 +224,7 @@ def promote_cmd(
         result(f"PR: {outcome.pull_request.url}")
 
 
-@run_app.command("rollback")
-def rollback_cmd(
-    env: str = typer.Option(..., "--env", help="Environment to roll back.", metavar="ENV"),
-    repo: str = typer.Option(
-        "", "--repo", help="GitOps repository URL (GitOps environments).", metavar="URL"
-    ),
-    token: str = typer.Option(
-        "", "--token", help="Forge/git token as env:NAME or file:PATH (GitOps).", metavar="SECRET"
-    ),
-    apps: list[str] = APPS_OPT,
-    sources: list[Path] = SOURCES_OPT,
-    base: str = BASE_OPT,
-    forge: str = FORGE_OPT,
-    kubeconfig: str = KUBECONFIG_OPT,
-    as_json: bool = JSON_OPT,
-) -> None:
+def rollback_cmd(args: argparse.Namespace) -> None:
     """Roll an environment back: revert its newest promotion, or (deploy: direct) its newest healthy revision.
 
     GitOps: a git revert (a pull request when protected); a group promotion is reverted as one
@@ -242,20 +232,24 @@ def rollback_cmd(
     rollout undo, to the newest earlier revision that was healthy.
     """
     import functools
+    import json
 
     import anyio
 
     from slipway.host import run_rollback
     from slipway.report import evidence_json
 
+    env, repo, token, as_json = args.env, args.repo, args.token, args.as_json
+    apps: list[str] = args.apps or []
+    sources: list[Path] = args.sources or []
     source = sources[0] if len(sources) == 1 else None
     if source is not None and len(apps) <= 1 and _direct(source, env):
-        _direct_rollback(source, env, kubeconfig, as_json=as_json)
+        _direct_rollback(source, env, args.kubeconfig, as_json=as_json)
         return
     if not repo or not token:
         raise ConfigError("rollback: pass --repo URL and --token env:NAME|file:PATH (a GitOps environment)")
     call = functools.partial(run_rollback, apps=tuple(apps), sources=tuple(sources))
-    outcome = anyio.run(call, _gitops(repo, token, base, forge), apps[0] if apps else "", env, source)
+    outcome = anyio.run(call, gitops_options(args), apps[0] if apps else "", env, source)
     if as_json:
         result(json.dumps(evidence_json(outcome), indent=2))
         return
@@ -277,12 +271,14 @@ def _finish_direct(outcome: GraphResult, *, as_json: bool) -> None:
     """Like `finish`, but a refusal (nothing changed, bad input) exits 2, as everywhere else."""
     try:
         finish(outcome, as_json=as_json)
-    except typer.Exit:
+    except Exit:
         refused = all(isinstance(f.error, ConfigError) for f in outcome.failures)
-        raise typer.Exit(2 if refused else 1) from None
+        raise Exit(2 if refused else 1) from None
 
 
 def _direct_rollback(source: Path, env: str, kubeconfig: str, *, as_json: bool) -> None:
+    import json
+
     import anyio
 
     from slipway.host import DeployOptions, run_direct_rollback
@@ -300,32 +296,21 @@ def _direct_rollback(source: Path, env: str, kubeconfig: str, *, as_json: bool) 
         result(f"Running: {done.image} (deployment/{done.workload})")
 
 
-@run_app.command("deploy")
-def deploy_cmd(
-    env: str = typer.Option(
-        ..., "--env", help="Environment to deploy to (deploy: direct in slipway.yaml).", metavar="ENV"
-    ),
-    source: Path = APP_DIR_OPT,
-    image: str = typer.Option(
-        ...,
-        "--image",
-        help="Published image: repository:<tag>[@sha256:...] (protected envs: a digest).",
-        metavar="REF",
-    ),
-    kubeconfig: str = KUBECONFIG_OPT,
-    as_json: bool = JSON_OPT,
-) -> None:
+def deploy_cmd(args: argparse.Namespace) -> None:
     """Deploy a published image straight to a `deploy: direct` environment's cluster.
 
     helm upgrade --install --atomic --wait, or kubectl apply --server-side then rollout status;
     a rollout that does not become ready is undone and the previous revision keeps serving.
     """
+    import json
+
     import anyio
 
     from slipway.host import DeployOptions, run_deploy
     from slipway.report import graph_json
 
-    options = DeployOptions(source, env, image, kubeconfig)
+    as_json: bool = args.as_json
+    options = DeployOptions(args.source, args.env, args.image, args.kubeconfig)
     _, outcome = anyio.run(run_deploy, options, progress(as_json=as_json))
     if as_json:
         result(json.dumps(graph_json(outcome), indent=2))
@@ -337,36 +322,14 @@ def deploy_cmd(
         result(f"Running: {done.image} (deployment/{done.workload})")
 
 
-BUILD_SOURCES_OPT = typer.Option(
-    ...,
-    "--source",
-    help="The application directory (has slipway.yaml); repeat it, or give a pattern ('apps/*'), "
-    "to build several apps in one graph and propose them in one PR.",
-    metavar="DIR",
-)
-
-
-@run_app.command("build-and-propose")
-def build_and_propose_cmd(
-    sources: list[str] = BUILD_SOURCES_OPT,
-    repo: str = REPO_OPT,
-    token: str = TOKEN_OPT,
-    revision: str = REVISION_OPT,
-    base: str = BASE_OPT,
-    forge: str = FORGE_OPT,
-    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
-    kubeconfig: str = KUBECONFIG_OPT,
-    wait: bool = WAIT_OPT,
-    wait_timeout: int = WAIT_TIMEOUT_OPT,
-    signing_key: str = SIGNING_KEY_OPT,
-    signing_password: str = SIGNING_PASSWORD_OPT,
-) -> None:
+def build_and_propose_cmd(args: argparse.Namespace) -> None:
     """Build, gate and publish the app, then open the promotion PR for its first environment.
 
     Several apps (--source repeated, or a pattern like 'apps/*') build concurrently in one graph
     and are proposed in one PR; if any app's gate fails, none is published or proposed.
     """
     import functools
+    import json
 
     import anyio
 
@@ -374,20 +337,21 @@ def build_and_propose_cmd(
     from slipway.report import evidence_json, graph_json
     from slipway.source import app_dirs
 
-    dirs = app_dirs(sources)
-    gitops = _gitops(repo, token, base, forge)
+    as_json, wait = args.as_json, args.wait
+    dirs = app_dirs(args.sources)
+    gitops = gitops_options(args)
     if len(dirs) > 1:
-        if signing_key:
+        if args.signing_key:
             raise ConfigError("build-and-propose: --signing-key takes one app (several: build each signed)")
         if wait:
             raise ConfigError("build-and-propose: --wait takes one app (several: merge, then check each)")
-        _build_and_propose_group(dirs, gitops, revision, kubeconfig, as_json=as_json)
+        _build_and_propose_group(dirs, gitops, args.revision, args.kubeconfig, as_json=as_json)
         return
     options = BuildOptions(
-        dirs[0], revision=revision, kubeconfig=kubeconfig,
-        signing_key=signing_key, signing_password=signing_password,
+        dirs[0], revision=args.revision, kubeconfig=args.kubeconfig,
+        signing_key=args.signing_key, signing_password=args.signing_password,
     )  # fmt: skip
-    call = functools.partial(run_build_and_propose, wait_s=wait_timeout if wait else 0,
+    call = functools.partial(run_build_and_propose, wait_s=args.wait_timeout if wait else 0,
                              on_wait=None if as_json else info)  # fmt: skip
     _, outcome = anyio.run(call, options, gitops, progress(as_json=as_json))
     if as_json:
@@ -404,6 +368,7 @@ def _build_and_propose_group(
     dirs: list[Path], gitops: GitopsOptions, revision: str, kubeconfig: str, *, as_json: bool
 ) -> None:
     import functools
+    import json
 
     import anyio
 

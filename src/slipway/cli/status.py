@@ -2,35 +2,39 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-import typer
-
 from slipway.cli.console import result
-from slipway.cli.run import BASE_OPT, FORGE_OPT, KUBECONFIG_OPT, REPO_OPT, TOKEN_OPT, _gitops
+from slipway.cli.options import add
+from slipway.cli.parser import command
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+
+    from slipway.cli.parser import Commands, Parser
 
 
-def status(
-    source: Path = typer.Option(
-        ..., "--source", help="The application directory (has slipway.yaml).", metavar="DIR"
-    ),
-    repo: str = REPO_OPT,
-    token: str = TOKEN_OPT,
-    base: str = BASE_OPT,
-    forge: str = FORGE_OPT,
-    kubeconfig: str = KUBECONFIG_OPT,
-    as_json: bool = typer.Option(False, "--json", help="Print the status as JSON."),
-) -> None:
+def register(commands: Commands) -> None:
+    """Declare `status`."""
+    command(commands, "status", status, _options)
+
+
+def _options(parser: Parser) -> None:
+    add(parser, "app-dir", "repo", "token", "base", "forge", "kubeconfig")
+    parser.add_argument("--json", dest="as_json", action="store_true", help="Print the status as JSON.")
+
+
+def status(args: argparse.Namespace) -> None:
     """Show which digest each environment should run (git) and runs (cluster), and its rollout."""
     import dataclasses
+    import json
 
     import anyio
 
+    from slipway.cli.run import gitops_options
     from slipway.host import run_status
 
-    config, rows = anyio.run(run_status, _gitops(repo, token, base, forge), source, kubeconfig)
-    if as_json:
+    config, rows = anyio.run(run_status, gitops_options(args), args.source, args.kubeconfig)
+    if args.as_json:
         data = [{**dataclasses.asdict(r), "in_sync": r.in_sync} for r in rows]
         result(json.dumps({"app": config.app, "environments": data}, indent=2))
         return

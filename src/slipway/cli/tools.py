@@ -2,29 +2,38 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import typer
-
 from slipway.cli.console import info, result
+from slipway.cli.options import add
+from slipway.cli.parser import command, group
 
-tools_app = typer.Typer(
-    help="Show and lock the tool images the stages run in.", no_args_is_help=True, rich_markup_mode=None
-)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from pathlib import Path
 
-SOURCE_OPT = typer.Option(
-    Path(), "--source", help="The application directory (has slipway.yaml).", metavar="DIR"
-)
+    from slipway.cli.parser import Commands, Parser
 
 
-@tools_app.command("lock")
-def lock(source: Path = SOURCE_OPT) -> None:
+def register(commands: Commands) -> None:
+    """Declare `tools` and its commands."""
+    tools = group(commands, "tools", "Show and lock the tool images the stages run in.")
+    if tools is not None:
+        command(tools, "lock", lock, _options)
+        command(tools, "list", list_tools, _options)
+
+
+def _options(parser: Parser) -> None:
+    add(parser, "app-dir-here")
+
+
+def lock(args: argparse.Namespace) -> None:
     """Write slipway.lock: each tool image pinned to the digest its registry serves for its tag now."""
     from slipway.config import load_config
     from slipway.errors import ConfigError
     from slipway.tool_images import LOCK_FILE, ToolImages
     from slipway.tool_lock import lock_entries, lock_text, read_lock
 
+    source: Path = args.source
     config = load_config(source, with_lock=False)  # a stale or broken lock is what this replaces
     entries = lock_entries(config.tools, ToolImages.resolve(config.tools))
     try:
@@ -39,12 +48,11 @@ def lock(source: Path = SOURCE_OPT) -> None:
     info(f"wrote {path}: commit it beside slipway.yaml; the stages now run these digests")
 
 
-@tools_app.command("list")
-def list_tools(source: Path = SOURCE_OPT) -> None:
+def list_tools(args: argparse.Namespace) -> None:
     """Show each tool image the app's stages run in, pinned by its lock where it has one."""
     from slipway.config import load_config
     from slipway.tool_images import ToolImages
 
-    config = load_config(source)
+    config = load_config(args.source)
     for tool, ref in sorted(ToolImages.for_app(config).images.items()):
         result(f"{tool:<12} {ref}")

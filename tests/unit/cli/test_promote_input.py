@@ -36,9 +36,9 @@ def _one_error_line(proc: subprocess.CompletedProcess[str]) -> str:
 @pytest.mark.parametrize("env", ["prod/", "./prod", "PROD", "prod ", "-prod", "pro\nd", "prod$(id)"])
 def test_env_spellings_are_refused(env: str) -> None:
     for args in (
-        ["run", "promote", "--app", "web-api", "--env", env, "--image", IMAGE, "--direct-push"],
-        ["run", "rollback", "--app", "web-api", "--env", env],
-        ["history", "--app", "web-api", "--env", env],
+        ["run", "promote", "--app", "web-api", f"--env={env}", "--image", IMAGE, "--direct-push"],
+        ["run", "rollback", "--app", "web-api", f"--env={env}"],
+        ["history", "--app", "web-api", f"--env={env}"],
     ):
         line = _one_error_line(_slipway(*args, "--repo", REPO, "--token", "env:T"))
         assert "--env:" in line and "is not a valid name: must be a DNS-1123 label" in line
@@ -48,15 +48,20 @@ def test_env_spellings_are_refused(env: str) -> None:
     "app", ["web-api$(git push -q origin HEAD:refs/heads/pwned-app >&2)", "web-api;id", "`id`", "-rf", "Web"]
 )
 def test_app_names_are_refused(app: str) -> None:
-    line = _promote("--app", app, "--env", "dev", "--image", IMAGE)
+    line = _promote(f"--app={app}", "--env", "dev", "--image", IMAGE)
     assert "--app: app" in line and "is not a valid name" in line
+
+
+def test_a_value_that_looks_like_an_option_needs_the_equals_form() -> None:
+    line = _promote("--app", "web-api", "--env", "-prod", "--image", IMAGE)
+    assert "--env" in line and "expected one argument" in line
 
 
 @pytest.mark.parametrize(
     "base", ["main$(git push -q origin HEAD:refs/heads/pwned-base >&2)", "-main", "ma..in", "main;id", "a b"]
 )
 def test_base_branches_are_refused(base: str) -> None:
-    line = _promote("--app", "web-api", "--env", "dev", "--image", IMAGE, "--base", base)
+    line = _promote("--app", "web-api", "--env", "dev", "--image", IMAGE, f"--base={base}")
     assert "--base:" in line and "is not a valid branch name" in line
 
 

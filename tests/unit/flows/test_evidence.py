@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-import typer
 
+from slipway.cli.console import Exit
 from slipway.cli.run import finish
 from slipway.flows.build_and_propose import evidence_markdown
 from slipway.manifest_docs import Manifest
@@ -71,7 +71,7 @@ def test_warnings_print_before_the_errors(capsys: pytest.CaptureFixture[str]) ->
 
     graph = _graph(ValidateResult(4, 12, warnings=(WARNING,)))
     graph.steps["test"] = StepRecord("test", (), "failed", error=StageError("test", "could not pass"))
-    with pytest.raises(typer.Exit):
+    with pytest.raises(Exit):
         finish(graph, as_json=False)
     assert capsys.readouterr().err.splitlines() == [f"warning: {WARNING}", "error: test: could not pass"]
 
