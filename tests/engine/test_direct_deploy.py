@@ -265,10 +265,27 @@ async def test_wrong_token_is_one_readable_line_without_the_token(
     assert WRONG_TOKEN not in proc.stdout + proc.stderr
 
 
-def test_kubeconfig_and_tokens_are_in_no_output_or_log(
-    engine_settings: EngineSettings, cluster: Cluster
+async def test_kubeconfig_and_tokens_are_in_no_output_or_log(
+    engine: EngineSettings,
+    engine_settings: EngineSettings,
+    cluster: Cluster,
+    cluster_namespace: str,
+    published_image: ImageRef,
+    tmp_path: Path,
 ) -> None:
-    assert len(SEEN) >= 10, "runs after the deploy tests"
+    """Every CLI output this worker saw, the session log and the engine's log hold no credential.
+
+    Under xdist the other deploy tests may run in other workers, so this one makes a run of its
+    own with both the deploy kubeconfig and a wrong token in play.
+    """
+    kubeconfig = cluster.local.deploy_kubeconfig.read_text()
+    wrong = [f"    token: {WRONG_TOKEN}" if "token:" in line else line for line in kubeconfig.splitlines()]
+    os.environ["SLIPWAY_TEST_LEAK_KUBECONFIG"] = kubeconfig
+    os.environ["SLIPWAY_TEST_LEAK_WRONG_KUBECONFIG"] = "\n".join(wrong)
+    app = str(_app(tmp_path, cluster, cluster_namespace))
+    for source in ("env:SLIPWAY_TEST_LEAK_KUBECONFIG", "env:SLIPWAY_TEST_LEAK_WRONG_KUBECONFIG"):
+        await _run(engine, "run", "deploy", "--source", app, "--env", "dev", "--image", str(published_image),
+                   "--kubeconfig", source)  # fmt: skip
     session_log = Path(
         os.environ.get("SLIPWAY_ENGINE_LOG") or engine_settings.logs_dir / "engine-session.log"
     )

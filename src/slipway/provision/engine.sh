@@ -31,7 +31,7 @@ case "${1:-}" in
     printf 'cli:      %s\n' "$( [ -x "$BIN_DIR/dagger" ] && echo "$BIN_DIR/dagger" || echo missing)"
     printf 'image:    %s\n' "$(docker image inspect -f '{{.Id}}' "$ENGINE_IMAGE" 2>/dev/null || echo missing)"
     printf 'engine:   %s\n' "$(docker inspect -f '{{.State.Status}}' "$ENGINE_NAME" 2>/dev/null || echo absent)"
-    printf 'registry: %s\n' "$(curl -fsS -o /dev/null -w 'http://%{url_effective}' "http://$REGISTRY_ADDR/v2/" 2>/dev/null || echo unreachable)"
+    printf 'registry: %s\n' "$(curl -fsS -o /dev/null -w '%{url_effective}' "http://$REGISTRY_ADDR/v2/" 2>/dev/null || echo unreachable)"
     ;;
   env)
     echo "export _EXPERIMENTAL_DAGGER_CLI_BIN=$BIN_DIR/dagger"
