@@ -26,6 +26,7 @@ __all__ = ["Commands", "Parser", "command", "group", "new_parser"]
 _QUOTE = "'"
 _NO_SUCH = re.compile(r"argument COMMAND: invalid choice: '?([^' ]*)'? \(choose from (.*)\)")
 _FORMAT = argparse.RawDescriptionHelpFormatter
+_DEBUG = "Show tracebacks for errors."
 
 
 class Parser(argparse.ArgumentParser):
@@ -74,7 +75,7 @@ def _describe(doc: str) -> tuple[str, str]:
 def new_parser(prog: str, doc: str, argv: Sequence[str] | None) -> tuple[Parser, Commands]:
     """The top-level parser, taking --debug and a command; `argv` (None: all) picks what is declared."""
     parser = Parser(prog=prog, description=doc, formatter_class=_FORMAT)
-    parser.add_argument("--debug", action="store_true", help="Show tracebacks for errors.")
+    parser.add_argument("--debug", action="store_true", help=_DEBUG)
     parser.set_defaults(help_of=parser)
     words = None if argv is None else tuple(word for word in argv if not word.startswith("-"))
     return parser, Commands(parser.add_subparsers(metavar="COMMAND", title="commands"), (), words)
@@ -107,9 +108,7 @@ def command(
         commands.action.add_parser(name, help=summary, add_help=False)
         return
     parser = commands.action.add_parser(name, help=summary, description=description, formatter_class=_FORMAT)
-    parser.add_argument(
-        "--debug", action="store_true", default=argparse.SUPPRESS, help="Show tracebacks for errors."
-    )
+    parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG)
     parser.set_defaults(handler=handler)
     if declare is not None:
         declare(parser)

@@ -54,3 +54,46 @@ def test_unknown_flag_and_missing_argument_are_usage_errors() -> None:
         )
         assert proc.returncode == 2, (args, proc.stderr)
         assert "Traceback" not in proc.stderr
+
+
+def test_help_lists_every_command_with_its_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    """Commands not being run are declared without options, but help still names and sums up each."""
+    from slipway.cli.app import build_parser, main
+
+    assert main(["--help"]) == 0
+    listed = capsys.readouterr().out
+    full = build_parser(None)
+    choices = full._subparsers._group_actions[0].choices
+    for name, parser in choices.items():
+        summary = (parser.description or "").splitlines()[0]
+        assert name in listed and summary.split()[0] in listed, (name, summary)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "build", "--source", "app", "--env", "dev"],
+        ["cluster", "namespace", "a", "b"],
+        [
+            "--debug",
+            "run",
+            "promote",
+            "--to",
+            "dev",
+            "--repo",
+            "r",
+            "--token",
+            "env:T",
+            "--app",
+            "x",
+            "--app",
+            "y",
+        ],
+        ["tools", "lock"],
+    ],
+)
+def test_the_command_being_run_parses_as_when_every_command_is_declared(args: list[str]) -> None:
+    from slipway.cli.app import build_parser
+
+    lazy, full = build_parser(args).parse_args(args), build_parser(None).parse_args(args)
+    assert vars(lazy) | {"help_of": None} == vars(full) | {"help_of": None}
