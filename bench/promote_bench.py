@@ -4,6 +4,8 @@ racing promotions of different apps to one repository. Needs the local Gitea (`m
 Promotions run in one engine session, as a long-lived caller (the Dagger module, build-and-propose)
 runs them; `promote_new_session_s` is one promotion that opens its own session, as one CLI call
 does after start-up. Latencies are the median of `ROUNDS` runs, promote and raw git interleaved.
+`promote_steps_s` and `raw_git_steps_s` are the medians of each step and each git command: where
+the difference lies.
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ from common import ROOT, forge, forge_git, seed_gitops, write_result
 
 from slipway.engine.connection import engine_connection
 from slipway.host import GitopsOptions, PromoteOptions, run_promote
+from slipway.runner import StepRecord
 
 CONCURRENT = (8, 32)
-ROUNDS = 3
+ROUNDS = 5
 REPO = "localhost:5000/slipway-examples/web-api"
 
 
@@ -38,21 +41,40 @@ def _app_source(work: Path, app: str) -> Path:
     return src
 
 
-def _raw_git(repo: str, token: str, work: Path, tag: str) -> float:
-    start = time.perf_counter()
+def _raw_git(repo: str, token: str, work: Path, tag: str, steps: dict[str, list[float]]) -> float:
+    """Clone, sed, commit and push with host git; each command's time added to `steps`."""
     dest = work / f"raw-{uuid.uuid4().hex[:6]}"
-    forge_git(token, work, "clone", "-q", repo, str(dest))
     values = dest / "apps/web-api/overlays/dev/values.yaml"
-    subprocess.run(["sed", "-i", f's/^  tag: .*/  tag: "{tag}"/', str(values)], check=True)
-    forge_git(token, dest, "commit", "-qam", f"Promote web-api {tag} to dev")
-    forge_git(token, dest, "push", "-q", "origin", "main")
-    return time.perf_counter() - start
-
-
-async def _timed_promote(options: PromoteOptions) -> float:
+    commands = {
+        "clone": lambda: forge_git(token, work, "clone", "-q", repo, str(dest)),
+        "edit": lambda: subprocess.run(
+            ["sed", "-i", f's/^  tag: .*/  tag: "{tag}"/', str(values)], check=True
+        ),
+        "commit": lambda: forge_git(token, dest, "commit", "-qam", f"Promote web-api {tag} to dev"),
+        "push": lambda: forge_git(token, dest, "push", "-q", "origin", "main"),
+    }
     start = time.perf_counter()
-    await run_promote(options)
+    for name, run in commands.items():
+        began = time.perf_counter()
+        run()
+        steps.setdefault(name, []).append(time.perf_counter() - began)
     return time.perf_counter() - start
+
+
+async def _timed_promote(options: PromoteOptions, steps: dict[str, list[float]] | None = None) -> float:
+    """One promotion's wall time; with `steps`, each promotion step's time added to it."""
+
+    def record(rec: StepRecord) -> None:
+        if steps is not None and rec.status in ("passed", "failed"):
+            steps.setdefault(rec.name, []).append(rec.duration_s)
+
+    start = time.perf_counter()
+    await run_promote(options, on_change=record)
+    return time.perf_counter() - start
+
+
+def _medians(steps: dict[str, list[float]]) -> dict[str, float]:
+    return {name: round(statistics.median(times), 3) for name, times in steps.items()}
 
 
 async def _race(gitops: GitopsOptions, sources: dict[int, Path], count: int, digit: str) -> dict[str, Any]:
@@ -92,10 +114,12 @@ async def main() -> None:
         new_session_s = await _timed_promote(dev("0" * 39 + "2"))
         promote_s: list[float] = []
         raw_s: list[float] = []
+        promote_steps: dict[str, list[float]] = {}
+        raw_steps: dict[str, list[float]] = {}
         async with engine_connection():
             for r in range(ROUNDS):
-                promote_s.append(await _timed_promote(dev(f"{r:x}" * 40)))
-                raw_s.append(_raw_git(repo, token, work, f"b{r:x}" * 20))
+                promote_s.append(await _timed_promote(dev(f"{r:x}" * 40), promote_steps))
+                raw_s.append(_raw_git(repo, token, work, f"b{r:x}" * 20, raw_steps))
             races = [
                 await _race(gitops, sources, n, digit) for n, digit in zip(CONCURRENT, "cd", strict=True)
             ]
@@ -108,6 +132,8 @@ async def main() -> None:
             "ratio_vs_raw_git": round(promote / raw, 2),
             "promote_runs_s": [round(s, 2) for s in promote_s],
             "raw_git_runs_s": [round(s, 2) for s in raw_s],
+            "promote_steps_s": _medians(promote_steps),
+            "raw_git_steps_s": _medians(raw_steps),
             "promote_new_session_s": round(new_session_s, 2),
             "concurrent": races,
             "goals": {"ratio_vs_raw_git": 1.5},

@@ -488,11 +488,13 @@ async def promote_env(
     source_revision: str = "",
     evidence: str = "",
     on_progress: Callable[[str], None] | None = None,
+    on_change: Callable[[StepRecord], None] | None = None,
 ) -> Any:
     """Promote `image`, or the image `from_env` runs, into `target.env` (on an open connection).
 
     With `from_env`, one line says which image that is and where it was read (`on_progress`);
-    the pull request's evidence and the result's `origin` say it too.
+    the pull request's evidence and the result's `origin` say it too. `on_change` sees each
+    promotion step start and end (clone, locate, resolve, edit, push, ...).
     """
     from slipway.promotion import check_promotion, promote, source_image
 
@@ -520,13 +522,18 @@ async def promote_env(
         source=source_revision,
         evidence=evidence,
     )
-    return dataclasses.replace(await promote(request), origin=origin)
+    return dataclasses.replace(await promote(request, on_change), origin=origin)
 
 
-async def run_promote(options: PromoteOptions, on_progress: Callable[[str], None] | None = None) -> Any:
+async def run_promote(
+    options: PromoteOptions,
+    on_progress: Callable[[str], None] | None = None,
+    on_change: Callable[[StepRecord], None] | None = None,
+) -> Any:
     """Promote an image (or the image another environment runs) into `options.env`.
 
     With `wait_s`, then wait until the environment's cluster runs it (after the PR merges).
+    `on_change` sees each promotion step start and end.
     """
     from slipway.kube.environment import env_cluster
 
@@ -542,6 +549,7 @@ async def run_promote(options: PromoteOptions, on_progress: Callable[[str], None
             target, git_remote(options.gitops, target.tools), options.gitops, image=options.image,
             from_env=options.from_env, direct_push=options.direct_push,
             source_revision=options.source_revision, evidence=options.evidence, on_progress=on_progress,
+            on_change=on_change,
         )  # fmt: skip
         if options.wait_s and config is not None:
             if on_progress is not None and outcome.pull_request is not None:

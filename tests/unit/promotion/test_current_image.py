@@ -124,7 +124,7 @@ async def test_promote_from_says_where_the_image_came_from_and_puts_it_in_the_pr
         asked.append({"path": path, **kw})
         return found
 
-    async def fake_promote(req: PromoteRequest) -> PromoteResult:
+    async def fake_promote(req: PromoteRequest, on_change: object = None) -> PromoteResult:
         sent.append(req)
         return PromoteResult("landed", "main", "c" * 40, "diff", image=str(req.image))
 
