@@ -241,29 +241,16 @@ part() {
   echo "${WANT[$name]}" >"$STAMPS/$name"
 }
 
-# Two lanes, as the cluster's builds: trivy, the longest build (~1300 s cold on 2 cores), starts at
-# once beside the others instead of after them. A cold set-up's cores are then never idle for want
-# of a started build.
-(
-  part trivy build_trivy
-  part act build_act
-  part gitlab-ci-local install_gitlab_ci_local
-  part trivydb-gen build_trivydb_gen
-  part k8s-schemas install_k8s_schemas
-) &
-lane=$!
-# shellcheck disable=SC2064 # the lane's pid, now
-trap "kill $lane 2>/dev/null || true" EXIT
 part helm build_helm
-part conftest build_conftest
 part kustomize build_kustomize
 part kubeconform build_kubeconform
+part conftest build_conftest
+part trivy build_trivy
 part cosign build_cosign
 part actionlint build_actionlint
-if ! wait "$lane"; then
-  echo "slipway tools: a build failed (its log is named above)" >&2
-  exit 1
-fi
-trap - EXIT
+part act build_act
+part gitlab-ci-local install_gitlab_ci_local
+part trivydb-gen build_trivydb_gen
+part k8s-schemas install_k8s_schemas
 echo "$ALL_WANT" >"$STAMP"
 echo "==> tool binaries in $TOOLS_BIN: $(echo $ALL_WANT)"
