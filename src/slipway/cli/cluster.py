@@ -8,7 +8,6 @@ from slipway.cli.parser import command, group
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Callable
 
     from slipway.cli.parser import Commands, Parser
 
@@ -27,19 +26,13 @@ def register(commands: Commands) -> None:
     if cluster is None:
         return
     for action, doc in _ACTIONS.items():
-        command(cluster, action, run_script, _script_options(action), doc)
+        names = _names if action == "namespace" else None
+        command(cluster, action, run_script, names, doc, defaults={"action": action, "names": []})
     command(cluster, "sync", sync, _sync_options)
 
 
-def _script_options(action: str) -> Callable[[Parser], None]:
-    """Declare one cluster.sh action: namespace takes the names, the others nothing."""
-
-    def declare(parser: Parser) -> None:
-        parser.set_defaults(action=action, names=[])
-        if action == "namespace":
-            parser.add_argument("names", nargs="+", metavar="NAME", help="Namespaces to create.")
-
-    return declare
+def _names(parser: Parser) -> None:
+    parser.add_argument("names", nargs="+", metavar="NAME", help="Namespaces to create.")
 
 
 def _sync_options(parser: Parser) -> None:

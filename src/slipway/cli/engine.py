@@ -8,9 +8,8 @@ from slipway.cli.parser import command, group
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Callable
 
-    from slipway.cli.parser import Commands, Parser
+    from slipway.cli.parser import Commands
 
 _ACTIONS = {
     "up": "Install Docker, build the engine from the Go module proxy and start it (idempotent).",
@@ -26,16 +25,7 @@ def register(commands: Commands) -> None:
     if engine is None:
         return
     for action, doc in _ACTIONS.items():
-        command(engine, action, run_script, _script_options(action), doc)
-
-
-def _script_options(action: str) -> Callable[[Parser], None]:
-    """Declare one engine.sh action: it takes no options."""
-
-    def declare(parser: Parser) -> None:
-        parser.set_defaults(action=action)
-
-    return declare
+        command(engine, action, run_script, doc=doc, defaults={"action": action})
 
 
 def run_script(args: argparse.Namespace) -> None:

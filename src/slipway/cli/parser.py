@@ -15,7 +15,7 @@ from slipway.errors import ConfigError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Mapping, Sequence
     from typing import NoReturn
 
     Handler = Callable[[argparse.Namespace], None]
@@ -97,11 +97,17 @@ def group(commands: Commands, name: str, doc: str) -> Commands | None:
 
 
 def command(
-    commands: Commands, name: str, handler: Handler, declare: Declare | None = None, doc: str = ""
+    commands: Commands,
+    name: str,
+    handler: Handler,
+    declare: Declare | None = None,
+    doc: str = "",
+    defaults: Mapping[str, object] | None = None,
 ) -> None:
     """A command running `handler` on its parsed options, which `declare` adds to its parser.
 
-    Its help is `doc`, or the handler's docstring.
+    Its help is `doc`, or the handler's docstring; `defaults` are values the handler reads beside
+    the options (one handler serving several commands tells them apart by them).
     """
     summary, description = _describe(doc or handler.__doc__ or name)
     if not commands.runs(name):
@@ -109,6 +115,6 @@ def command(
         return
     parser = commands.action.add_parser(name, help=summary, description=description, formatter_class=_FORMAT)
     parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG)
-    parser.set_defaults(handler=handler)
+    parser.set_defaults(handler=handler, **(defaults or {}))
     if declare is not None:
         declare(parser)
