@@ -14,10 +14,12 @@ so this reads the log such a run printed and writes `bench/results/setup.json`:
   docs/engine.md); `ci_rc`: its exit code (non-zero: the suite stopped early, so a passing run
   takes longer);
 - `provision_wall_s`: the run minus the suite's pytest time: the venv, lint and every service
-  and tool, cold (the steps overlap, so `provision_s` exceeds it). Issue 12's goal for a cold
-  set-up on 2 cores is 15 minutes.
+  and tool, cold (the steps overlap, so `provision_s` exceeds it);
+- `first_pr_s`: in a cold `make demo`'s log, how long after make started the first PR was open
+  (demo/run.sh prints it). Issue 12's goal for a cold set-up on 2 cores is 15 minutes to it.
 
-Usage: `python bench/setup_record.py /tmp/cold-ci.log`.
+Usage: `python bench/setup_record.py /tmp/cold-ci.log` (writes setup.json), or
+`python bench/setup_record.py /tmp/cold-demo.log setup_demo` for a cold `make demo`.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ _STEP = re.compile(r"^==> (\S+) \.\.\. ok \((\d+)s(?:, cpu (\d+)s, at (\d+))?\)"
 _PYTEST = re.compile(r"^=+ .*?(\d+) passed.* in ([\d.]+)s", re.MULTILINE)
 _TOTAL = re.compile(r"\btotal=(\d+)s")
 _RC = re.compile(r"\brc=(\d+) total=")
+_FIRST_PR = re.compile(r"^==> first PR (\d+)s after make demo started", re.MULTILINE)
 
 
 def record(text: str) -> dict[str, Any]:
@@ -59,18 +62,19 @@ def record(text: str) -> dict[str, Any]:
         "ci_run_s": int(total.group(1)) if total else None,
         "ci_rc": int(rc.group(1)) if (rc := _RC.search(text)) else None,
         "provision_wall_s": round(int(total.group(1)) - sum(tests)) if total else None,
-        "goals": {"ci_run_s": 90 * 60, "ci_run_target_s": 75 * 60, "provision_wall_s": 15 * 60},
+        "first_pr_s": int(first.group(1)) if (first := _FIRST_PR.search(text)) else None,
+        "goals": {"ci_run_s": 90 * 60, "ci_run_target_s": 75 * 60, "first_pr_s": 15 * 60},
     }
 
 
-def main(log: Path) -> None:
+def main(log: Path, name: str = "setup") -> None:
     data = record(log.read_text(errors="replace"))
     if not data["steps_s"]:
         raise SystemExit(f"setup_record: no provisioning steps in {log} (was it a cold run's log?)")
-    write_result("setup", data)
+    write_result(name, data)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        raise SystemExit("usage: setup_record.py LOG")
-    main(Path(sys.argv[1]))
+    if len(sys.argv) not in (2, 3):
+        raise SystemExit("usage: setup_record.py LOG [RESULT_NAME]")
+    main(Path(sys.argv[1]), *sys.argv[2:])

@@ -17,10 +17,10 @@ from slipway.engine.settings import EngineSettings
 
 
 def ci_tool(settings: EngineSettings, name: str) -> Path:
-    """A runner `make engine` installs (tool-binaries.sh); missing: skip locally, FAIL under CI=true."""
+    """A runner `make tools` installs (tool-binaries.sh); missing: skip locally, FAIL under CI=true."""
     tool = settings.cache_dir / "tools" / "bin" / name
     if not tool.is_file():
-        message = f"{tool} is missing (run `make engine`: tool-binaries.sh installs it)"
+        message = f"{tool} is missing (run `make tools`: tool-binaries.sh installs it)"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)

@@ -5,7 +5,7 @@ No GitHub is reachable: act copies the checkout into the job container itself (i
 `make engine` builds, with the `dagger` CLI `make engine` builds and the host's `docker` CLI
 mounted read-only (the CLI reaches this engine through the docker socket act mounts). The
 module is this checkout, mounted read-only at its own path. Secrets come from act's environment
-(`-s NAME`, never on the command line); act masks them in its log. act comes from `make engine`
+(`-s NAME`, never on the command line); act masks them in its log. act comes from `make tools`
 (tool-binaries.sh); without it: skip locally, FAIL under CI=true.
 """
 

@@ -4,7 +4,7 @@ The jobs run on this machine as a GitLab shell runner would: the `dagger` CLI `m
 builds is first on PATH and reaches this engine, the module options point at the local tool
 images and Gitea, and the tokens are CI variables from a variables file (never on a command
 line). The module is this checkout (`slipway init --module`). gitlab-ci-local comes from
-`make engine` (tool-binaries.sh); without it: skip locally, FAIL under CI=true.
+`make tools` (tool-binaries.sh); without it: skip locally, FAIL under CI=true.
 """
 
 from __future__ import annotations

@@ -45,12 +45,21 @@ def test_steps_suite_and_walls_come_from_the_log(record: Any) -> None:
     assert data["ci_run_s"] == 3400
     assert data["ci_rc"] == 0
     assert data["provision_wall_s"] == round(3400 - 963.15 - 75.47)
-    assert data["goals"]["provision_wall_s"] == 900
+    assert data["first_pr_s"] is None
+    assert data["goals"]["first_pr_s"] == 900
 
 
 def test_a_log_without_its_total_has_no_walls(record: Any) -> None:
     data = record(LOG.replace("rc=0 total=3400s\n", ""))
     assert data["ci_run_s"] is None and data["provision_wall_s"] is None and data["ci_rc"] is None
+
+
+def test_a_cold_demo_log_gives_the_time_to_its_first_pr(record: Any) -> None:
+    demo = LOG.replace(
+        "rc=0",
+        "PR: http://127.0.0.1:3000/slipway/gitops/pulls/1\n==> first PR 1490s after make demo started\nrc=0",
+    )
+    assert record(demo)["first_pr_s"] == 1490
 
 
 def test_a_failed_run_says_so(record: Any) -> None:

@@ -19,7 +19,7 @@ case "${1:-}" in
     bash "$PROVISION_DIR/engine-image.sh"
     bash "$PROVISION_DIR/engine-run.sh"
     bash "$PROVISION_DIR/sdk-images.sh"
-    bash "$PROVISION_DIR/tool-binaries.sh"
+    bash "$PROVISION_DIR/tool-binaries.sh" pipeline
     bash "$PROVISION_DIR/stage-images.sh"
     echo "==> engine v$DAGGER_VERSION ready in $((SECONDS - total))s (logs: $SLIPWAY_LOGS)"
     ;;

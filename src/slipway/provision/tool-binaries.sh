@@ -17,6 +17,11 @@
 # shared definitions as https://kubernetes.io/api/_definitions.json, which kubeconform would try
 # to download; the copy rewrites those references to the _definitions.json next to them.
 #
+# `tool-binaries.sh pipeline` builds only what the pipeline's stage images hold (helm, kustomize,
+# kubeconform, conftest, trivy with trivydb-gen, cosign, the schemas): the engine's `up` needs no
+# more, so `make demo` reaches its first PR without building the CI runners. With no argument
+# (`make tools`, which `make test` needs) it builds every part.
+#
 # Cached: each part has a stamp of its inputs; a second run prints one "cached" line and exits.
 source "$(dirname "$0")/lib.sh"
 serialize tools "$@" # `make -j` builds the tools beside the engine, whose `up` also runs this
@@ -55,9 +60,14 @@ declare -A WANT=(
   [trivydb-gen]="trivydb-gen=$TRIVYDB_HASH"
   [k8s-schemas]="kubernetes-validate=$K8S_VALIDATE_VERSION k8s-schemas=v$K8S_SCHEMA_VERSION"
 )
-PARTS=(helm kustomize kubeconform conftest trivy cosign actionlint act gitlab-ci-local trivydb-gen k8s-schemas)
+PIPELINE_PARTS=(helm kustomize kubeconform conftest trivy cosign trivydb-gen k8s-schemas)
+case "${1:-all}" in
+  pipeline) PARTS=("${PIPELINE_PARTS[@]}") ;;
+  all) PARTS=("${PIPELINE_PARTS[@]}" actionlint act gitlab-ci-local) ;;
+  *) die "usage: tool-binaries.sh [pipeline|all] (got '$1')" ;;
+esac
 ALL_WANT="$(for p in "${PARTS[@]}"; do echo "${WANT[$p]}"; done)"
-STAMP="$TOOLS_BIN/.built"
+STAMP="$TOOLS_BIN/.built-${1:-all}"
 
 if stamp_ok "$STAMP" "$ALL_WANT"; then
   echo "==> tool binaries: cached in $TOOLS_BIN ($(echo $ALL_WANT))"
@@ -241,16 +251,12 @@ part() {
   echo "${WANT[$name]}" >"$STAMPS/$name"
 }
 
-part helm build_helm
-part kustomize build_kustomize
-part kubeconform build_kubeconform
-part conftest build_conftest
-part trivy build_trivy
-part cosign build_cosign
-part actionlint build_actionlint
-part act build_act
-part gitlab-ci-local install_gitlab_ci_local
-part trivydb-gen build_trivydb_gen
-part k8s-schemas install_k8s_schemas
+declare -A BUILD=(
+  [helm]=build_helm [kustomize]=build_kustomize [kubeconform]=build_kubeconform
+  [conftest]=build_conftest [trivy]=build_trivy [cosign]=build_cosign
+  [trivydb-gen]=build_trivydb_gen [k8s-schemas]=install_k8s_schemas
+  [actionlint]=build_actionlint [act]=build_act [gitlab-ci-local]=install_gitlab_ci_local
+)
+for name in "${PARTS[@]}"; do part "$name" "${BUILD[$name]}"; done
 echo "$ALL_WANT" >"$STAMP"
 echo "==> tool binaries in $TOOLS_BIN: $(echo $ALL_WANT)"
