@@ -72,6 +72,7 @@ bench: services cluster tools
 	@cd bench && ../$(PY) gitops_loop_bench.py
 	@cd bench && ../$(PY) deploy_bench.py
 	@cd bench && ../$(PY) peer_bench.py
+	@cd bench && ../$(PY) goals.py
 
 lint: install
 	@$(VENV)/bin/ruff check src tests dagger bench

@@ -11,7 +11,7 @@ so this reads the log such a run printed and writes `bench/results/setup.json`:
 - `provision_s`: their sum; `parts_s`: the steps grouped by the script prefix before the first `-`;
 - `tests_s`: the suite's wall time(s) as pytest reported them;
 - `ci_run_s`: the whole run, from the `rc=N total=Ns` line the caller appended (see
-  docs/engine.md); `ci_rc`: its exit code (non-zero: the suite stopped early, so a passing run
+  docs/engine.md); its goal is 75 minutes, inside CI's limit `ci_limit_s` (90); `ci_rc`: its exit code (non-zero: the suite stopped early, so a passing run
   takes longer);
 - `provision_wall_s`: the run minus the suite's pytest time: the venv, lint and every service
   and tool, cold (the steps overlap, so `provision_s` exceeds it);
@@ -63,7 +63,8 @@ def record(text: str) -> dict[str, Any]:
         "ci_rc": int(rc.group(1)) if (rc := _RC.search(text)) else None,
         "provision_wall_s": round(int(total.group(1)) - sum(tests)) if total else None,
         "first_pr_s": int(first.group(1)) if (first := _FIRST_PR.search(text)) else None,
-        "goals": {"ci_run_s": 90 * 60, "ci_run_target_s": 75 * 60, "first_pr_s": 15 * 60},
+        "ci_limit_s": 90 * 60,
+        "goals": {"ci_run_s": 75 * 60, "first_pr_s": 15 * 60},
     }
 
 
