@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install host tools gitea-build cluster-build engine services cluster test unit lint demo \
+.PHONY: install host tools pipeline-tools gitea-build cluster-build engine services cluster test unit lint demo \
 	bench clean
 
 # The builds that need no running service (tools, Gitea, the cluster's binaries) run beside the
@@ -26,6 +26,11 @@ host: install
 tools: host
 	@bash src/slipway/provision/tool-binaries.sh
 
+# Only the tools the stage images hold: the engine's `up` waits for them before its stage images,
+# so they build beside the engine's own build instead of after it.
+pipeline-tools: host
+	@bash src/slipway/provision/tool-binaries.sh pipeline
+
 gitea-build: host
 	@bash src/slipway/provision/gitea.sh build
 
@@ -35,7 +40,7 @@ cluster-build: host
 engine: host
 	@$(VENV)/bin/slipway engine up
 
-services: engine gitea-build
+services: engine gitea-build pipeline-tools
 	@bash src/slipway/provision/gitea.sh up
 
 # The local Kubernetes API (etcd, kube-apiserver, controller-manager, scheduler, kwok) and Flux,
