@@ -3,7 +3,8 @@
 Reads bench/results/*.json. A result states its goals as a `goals` mapping (figure name → the
 most it may be) or as `<figure>_goal_s` beside `<figure>_s`. Figures recorded from a cold run's
 log (setup.json, setup_demo.json: see setup_record.py) are shown as they were last recorded; a
-goal whose figure that file lacks is shown as not measured there.
+goal whose figure that file lacks is shown as not measured there, and so is every goal of a
+result whose run failed (a non-zero `*_rc`: it stopped early, so its times understate).
 
 Usage: `python bench/goals.py` (exit 0 even when goals are missed: the table is the report).
 """
@@ -30,10 +31,13 @@ class Goal:
     figure: str
     measured: float | None
     goal: float
+    failed: bool = False
 
     @property
     def verdict(self) -> str:
-        """`met`, `missed` or `not measured`."""
+        """`met`, `missed`, `not measured` or `run failed`."""
+        if self.failed:
+            return "run failed"
         if self.measured is None:
             return "not measured"
         return "met" if self.measured <= self.goal else "missed"
@@ -45,13 +49,14 @@ def _number(value: Any) -> float | None:
 
 def goals_of(result: str, data: dict[str, Any]) -> Iterator[Goal]:
     """The goals one result file states, each with its figure's value."""
+    failed = any(key.endswith("_rc") and value not in (0, None) for key, value in data.items())
     for figure, goal in (data.get("goals") or {}).items():
         if (limit := _number(goal)) is not None:
-            yield Goal(result, figure, _number(data.get(figure)), limit)
+            yield Goal(result, figure, _number(data.get(figure)), limit, failed)
     for key, goal in data.items():
         if key.endswith(_GOAL_SUFFIX) and (limit := _number(goal)) is not None:
             figure = key.removesuffix(_GOAL_SUFFIX) + "_s"
-            yield Goal(result, figure, _number(data.get(figure)), limit)
+            yield Goal(result, figure, _number(data.get(figure)), limit, failed)
 
 
 def all_goals(results: Path) -> list[Goal]:
@@ -82,7 +87,8 @@ def main(results: Path = RESULTS) -> None:
     if not goals:
         raise SystemExit(f"goals: no result in {results} states a goal (run `make bench` first)")
     print(table(goals))
-    counts = {v: sum(g.verdict == v for g in goals) for v in ("met", "missed", "not measured")}
+    verdicts = ("met", "missed", "not measured", "run failed")
+    counts = {v: n for v in verdicts if (n := sum(g.verdict == v for g in goals))}
     print("\n" + ", ".join(f"{n} {verdict}" for verdict, n in counts.items()))
 
 

@@ -36,6 +36,8 @@ def test_each_goal_is_met_missed_or_not_measured(goals: Any, tmp_path: Path) -> 
     )
     _write(tmp_path, "setup", {"ci_run_s": None, "goals": {"ci_run_s": 4500, "flag": True}})
     _write(tmp_path, "notes", {"note": "no goals here"})
+    _write(tmp_path, "cold", {"ci_run_s": 4400, "ci_rc": 2, "goals": {"ci_run_s": 4500}})
+    _write(tmp_path, "demo", {"first_pr_s": 800, "demo_rc": 0, "goals": {"first_pr_s": 900}})
     found = {(g.result, g.figure): g.verdict for g in goals.all_goals(tmp_path)}
     assert found == {
         ("promote", "ratio_vs_raw_git"): "missed",
@@ -44,6 +46,8 @@ def test_each_goal_is_met_missed_or_not_measured(goals: Any, tmp_path: Path) -> 
         ("deploy", "merge_to_live_s"): "met",
         ("deploy", "rollback_to_live_s"): "not measured",
         ("setup", "ci_run_s"): "not measured",
+        ("cold", "ci_run_s"): "run failed",  # stopped early: its time would understate
+        ("demo", "first_pr_s"): "met",
     }
 
 
@@ -57,7 +61,7 @@ def test_the_report_names_every_figure_and_counts_verdicts(
     assert lines[1].split() == ["peer", "cold_ratio", "0.272", "1", "met"]
     assert lines[2].split() == ["peer", "warm_ratio", "-", "0.25", "not", "measured"]
     assert lines[3].split() == ["promote", "ratio_vs_raw_git", "2.74", "1.5", "missed"]
-    assert lines[-1] == "1 met, 1 missed, 1 not measured"
+    assert lines[-1] == "1 met, 1 missed, 1 not measured"  # no verdict that did not occur
 
 
 def test_no_goals_at_all_is_an_error(goals: Any, tmp_path: Path) -> None:
