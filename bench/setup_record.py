@@ -47,7 +47,8 @@ _FIRST_PR = re.compile(r"^==> first PR (\d+)s after make demo started", re.MULTI
 
 def record(text: str) -> dict[str, Any]:
     """The set-up figures a cold run's log holds."""
-    found = _STEP.findall(text)
+    matches = list(_STEP.finditer(text))
+    found = [m.groups() for m in matches]
     steps = [(name, int(seconds)) for name, seconds, _, _ in found]
     cpu = {name: int(used) for name, _, used, _ in found if used}
     ends = [(name, int(seconds), int(at)) for name, seconds, _, at in found if at]
@@ -67,7 +68,7 @@ def record(text: str) -> dict[str, Any]:
         "timeline_s": {name: [at - seconds - origin, at - origin] for name, seconds, at in ends},
     }
     if first := _FIRST_PR.search(text):
-        before = {name for name, _, _, _ in _STEP.findall(text[: first.start()])}
+        before = {m.group(1) for m in matches if m.start() < first.start()}
         return {
             **common,
             "first_pr_s": int(first.group(1)),
