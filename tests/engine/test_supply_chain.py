@@ -448,6 +448,16 @@ async def test_a_cosign_image_without_a_shell_signs_attests_and_verifies(
     assert f"- Signature (cosign): {REPOSITORY}@{digest} signed by key SHA256:" in body, body
 
 
+def test_the_gitops_clone_runs_beside_the_build_and_nothing_is_pushed_before_the_attestation(
+    signed: SignedBuild,
+) -> None:
+    """build-and-propose is one graph: its progress shows the clone starting before publish
+    passed, and the push starting only after the last build step (attest) passed."""
+    err = signed.built.stderr
+    assert err.index("...  clone") < err.index("ok   publish"), err
+    assert err.index("ok   attest") < err.index("...  push"), err
+
+
 def test_the_signing_key_is_nowhere_in_output_provenance_or_layers(signed: SignedBuild) -> None:
     key = (signed.pairs.keys / "cosign.key").read_text()
     body = "".join(key.splitlines()[1:-1])

@@ -15,12 +15,12 @@ from slipway.gitops.repo import GitRemote
 from slipway.promotion import PromoteResult
 from slipway.promotion.graph import first_failure, promote_result
 from slipway.refs import ImageRef
-from slipway.runner import GraphResult, run_graph
+from slipway.runner import GraphResult, StepRecord, run_graph
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from slipway.runner import Outputs, StepRecord
+    from slipway.runner import Outputs
     from slipway.stages.validate import ValidateResult
 
 __all__ = [
@@ -115,24 +115,43 @@ def evidence_markdown(graph: GraphResult, manifests_diff: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
+def _passed(out: Outputs) -> GraphResult:
+    """The outputs of passed steps as the graph `evidence_markdown` reads."""
+    return GraphResult({name: StepRecord(name, (), "passed", evidence=value) for name, value in out.items()})
+
+
+def _part(graph: GraphResult, names: list[str]) -> GraphResult:
+    """The records of `names` in `graph`, with the wall time they took."""
+    steps = {name: graph.steps[name] for name in names}
+    return GraphResult(steps, max((r.started_s + r.duration_s for r in steps.values()), default=0.0))
+
+
 async def build_and_propose(
     req: BuildRequest, target: GitopsTarget, on_change: Callable[[StepRecord], None] | None = None
 ) -> ProposeResult:
-    """Run the build graph with publish; on success, propose the image for the first environment."""
-    graph = await run_graph(build_steps(req), on_change)
-    if not graph.ok:
-        return ProposeResult(graph)
-    image: ImageRef = graph.steps["publish"].evidence
-    env = req.config.environments[0]
+    """Run the build graph with publish; once all of it passed, propose the image for the first environment.
+
+    The promotion's steps share the build's graph: the GitOps repository is cloned while the build
+    runs, and nothing is pushed or opened unless every build step passed.
+    """
+    build = build_steps(req)
+    env = req.config.environments[0].name
+    tag = ImageRef(req.config.repository, req.tag or req.revision)
 
     def evidence(out: Outputs) -> str:
-        return evidence_markdown(graph, out["diff"].manifests_diff)
+        return evidence_markdown(_passed(out), out["diff"].manifests_diff)
 
-    steps = proposal_steps(req, target, env.name, image, evidence=evidence)
-    proposal = await run_graph(steps, on_change)
+    names = [s.name for s in build]
+    steps = proposal_steps(req, target, env, tag, evidence=evidence, after=names, image_from="publish")
+    whole = await run_graph([*build, *steps], on_change)
+    graph = _part(whole, names)
+    if not graph.ok:
+        return ProposeResult(graph)
+    proposal = _part(whole, [s.name for s in steps])
     failed = first_failure(proposal)
     if failed is not None:
         assert failed.error is not None
         raise failed.error
     outputs = {name: rec.evidence for name, rec in proposal.steps.items()}
-    return ProposeResult(graph, promote_result(proposal_request(req, target, env.name, image), outputs))
+    image: ImageRef = graph.steps["publish"].evidence
+    return ProposeResult(graph, promote_result(proposal_request(req, target, env, image), outputs))

@@ -26,7 +26,7 @@ from slipway.stages import dry_run, render
 from slipway.tool_images import ToolImages
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     import dagger
 
@@ -119,21 +119,32 @@ def proposal_steps(
     *,
     pushing: bool = True,
     evidence: Callable[[Outputs], str] | None = None,
+    after: Sequence[str] = (),
+    image_from: str = "",
 ) -> list[Step]:
     """The promotion of `image` to `env` with the `diff` beside it, on the clone they share.
 
     Without `pushing` it is plan's graph: clone, diff, locate, resolve, edit; nothing pushed or opened.
+    In a caller's graph, `image_from` names its step whose output is the image (`image` then only
+    names its tag) and nothing is pushed until every step in `after` has passed; the clone needs
+    neither, so it runs beside them.
     """
     request = proposal_request(req, target, env, image)
+    published = image_from
 
     async def run_diff(out: Outputs) -> EnvPlan:
-        return await env_plan(req, out["clone"].repo, env, image)
+        return await env_plan(req, out["clone"].repo, env, out[published] if published else image)
 
     # The diff is declared right after the clone: when it fails too, its error is the one raised.
     clone_step, *promotion = promotion_steps(
-        request, push_after=("diff",) if pushing else (), evidence=evidence, pushing=pushing
+        request,
+        push_after=("diff", *after) if pushing else (),
+        evidence=evidence,
+        pushing=pushing,
+        image_from=published,
     )
-    return [clone_step, Step("diff", run_diff, needs=(clone_step.name,)), *promotion]
+    diff_needs = (clone_step.name, published) if published else (clone_step.name,)
+    return [clone_step, Step("diff", run_diff, needs=diff_needs), *promotion]
 
 
 async def plan(

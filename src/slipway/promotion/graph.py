@@ -12,6 +12,7 @@ An edit that changes nothing (the image has already landed) leaves the later ste
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -44,12 +45,15 @@ def promotion_steps(
     push_after: Sequence[str] = (),
     evidence: Callable[[Outputs], str] | None = None,
     pushing: bool = True,
+    image_from: str = "",
 ) -> list[Step]:
     """The promotion's steps wired with `needs`; refuses offline what may never be promoted.
 
     `push_after` names steps of the caller's graph that must pass before anything is pushed;
     `evidence`, when given, makes the pull request's evidence from the outputs (else `req.evidence`).
     Without `pushing` the steps end at the edit and the image is not pinned (it is not pushed yet).
+    `image_from` names the caller's step whose output is the image (its refusals checked again):
+    `req.image`, the same tag without its digest, is then what is refused before anything runs.
     """
     pin = None if pushing else _as_is
     resolve_in = ResolveInput(req.app, req.env, req.image, req.protected, req.direct_push, pin)
@@ -70,8 +74,8 @@ def promotion_steps(
     async def run_locate(out: Outputs) -> Located:
         return await locate(locate_in, out["clone"].repo)
 
-    async def run_resolve(_: Outputs) -> ResolvedImage:
-        return await resolve_image(resolve_in)
+    async def run_resolve(out: Outputs) -> ResolvedImage:
+        return await resolve_image(dataclasses.replace(resolve_in, image=out.get(image_from, req.image)))
 
     async def run_verify(out: Outputs) -> Verified:
         assert verify_in is not None
@@ -128,7 +132,7 @@ def promotion_steps(
     steps = [
         Step("clone", run_clone),
         Step("locate", run_locate, needs=("clone",)),
-        Step("resolve", run_resolve, needs=("locate",)),
+        Step("resolve", run_resolve, needs=("locate", image_from) if image_from else ("locate",)),
         Step("edit", run_edit, needs=("locate", "resolve")),
     ]
     if not pushing:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from slipway.config import load_config
+from slipway.errors import ConfigError
 from slipway.flows.build import BuildRequest
 from slipway.flows.build_and_propose import GitopsTarget
 from slipway.flows.plan import proposal_steps
@@ -56,3 +57,30 @@ async def test_plan_resolves_a_protected_image_without_asking_the_registry() -> 
     assert isinstance(resolved, ResolvedImage)
     assert resolved.image == IMAGE  # the tag, not a digest: the image is not in the registry
     assert resolved.branch.startswith(f"release/{CONFIG.app}/prod/")
+
+
+BUILD = ("test", "build", "scan", "render", "validate", "publish", "sign", "attest")
+
+
+def test_in_the_build_graph_the_clone_runs_at_once_and_nothing_is_pushed_before_every_build_step() -> None:
+    steps = {
+        s.name: s.needs for s in proposal_steps(REQ, TARGET, "dev", IMAGE, after=BUILD, image_from="publish")
+    }
+    assert steps["clone"] == () and steps["locate"] == ("clone",)
+    assert "publish" in steps["diff"] and "publish" in steps["resolve"]
+    for pushing in ("push", "open-pr"):
+        assert set(BUILD) <= set(steps[pushing]), pushing
+
+
+async def test_resolve_writes_the_published_image_and_still_refuses_latest() -> None:
+    assert not CONFIG.environment("dev").protected
+    resolve = next(
+        s
+        for s in proposal_steps(REQ, TARGET, "dev", IMAGE, after=BUILD, image_from="publish")
+        if s.name == "resolve"
+    )
+    published = ImageRef(CONFIG.repository, SHA, "sha256:" + "d" * 64)
+    resolved = await resolve.run({"publish": published})
+    assert isinstance(resolved, ResolvedImage) and resolved.image == published
+    with pytest.raises(ConfigError, match="'latest' is never promoted"):
+        await resolve.run({"publish": ImageRef(CONFIG.repository, "latest")})
