@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import TextIO
 
+import anyio
+
+from slipway.engine.session_process import SessionProcess, joined
 from slipway.engine.session_watch import SessionWatch
 from slipway.engine.settings import EngineSettings
 from slipway.errors import EngineError
@@ -29,6 +32,20 @@ def point_client_at_engine(settings: EngineSettings | None = None) -> EngineSett
     for key, value in settings.client_env().items():
         os.environ.setdefault(key, value)
     return settings
+
+
+@contextlib.contextmanager
+def _session_log(given: TextIO | None, logs_dir: Path) -> Iterator[TextIO]:
+    """Where the session's stderr goes: `given`, else the file SLIPWAY_ENGINE_LOG names or the logs dir's.
+
+    It must always go somewhere: an undrained pipe fills up and the CLI then never exits when the
+    connection closes.
+    """
+    if given is not None:
+        yield given
+        return
+    with private_log(Path(os.environ.get("SLIPWAY_ENGINE_LOG") or logs_dir / "engine-session.log")) as log:
+        yield log
 
 
 class _Open:
@@ -56,37 +73,45 @@ async def engine_connection(log_output: TextIO | None = None) -> AsyncIterator[N
         raise EngineError(
             f"could not connect: no Dagger CLI at {cli} (run `make engine` or `slipway engine up`)"
         )
+    with _session_log(log_output, settings.logs_dir) as log:
+        # Started before the SDK is imported, the session comes up while it imports. Inside
+        # `dagger run` (DAGGER_SESSION_PORT set), the SDK joins that session instead.
+        session = None if os.environ.get("DAGGER_SESSION_PORT") else SessionProcess(cli, log)
+        import dagger
+
+        watch = SessionWatch()
+        try:
+            async with contextlib.AsyncExitStack() as stack:
+                if session is not None:
+                    stack.push_async_callback(anyio.to_thread.run_sync, session.close)
+                    port, token = await anyio.to_thread.run_sync(session.params)
+                    with joined(port, token):
+                        await _connect(stack, log)
+                else:
+                    await _connect(stack, log)
+                stack.callback(watch.start)  # runs before the session is waited on to end
+                _Open.depth = 1
+                try:
+                    yield
+                finally:
+                    _Open.depth = 0
+        except dagger.DaggerError as exc:
+            if watch.killed:
+                raise EngineError(
+                    "could not finish: the engine stopped during the run and nothing after that point "
+                    "happened (start it with `slipway engine up`, then rerun the same command)"
+                ) from exc
+            raise
+        finally:
+            watch.stop()
+
+
+async def _connect(stack: contextlib.AsyncExitStack, log: TextIO) -> None:
+    """The SDK connected on `dagger.dag` until `stack` closes; an EngineError saying what to do."""
     import dagger
 
-    watch = SessionWatch()
     try:
-        async with contextlib.AsyncExitStack() as stack:
-            if log_output is None:
-                # Always give the session's stderr somewhere to go: an undrained pipe fills up
-                # and the CLI then never exits when the connection closes.
-                log_path = Path(
-                    os.environ.get("SLIPWAY_ENGINE_LOG") or settings.logs_dir / "engine-session.log"
-                )
-                log_output = stack.enter_context(private_log(log_path))
-            try:
-                await stack.enter_async_context(dagger.connection(dagger.Config(log_output=log_output)))
-            except (dagger.DaggerError, OSError) as exc:
-                raise EngineError(
-                    f"could not connect to {os.environ['_EXPERIMENTAL_DAGGER_RUNNER_HOST']}: "
-                    f"{exc} (run `slipway doctor`)"
-                ) from exc
-            stack.callback(watch.start)  # runs before the SDK starts waiting for the session to end
-            _Open.depth = 1
-            try:
-                yield
-            finally:
-                _Open.depth = 0
-    except dagger.DaggerError as exc:
-        if watch.killed:
-            raise EngineError(
-                "could not finish: the engine stopped during the run and nothing after that point "
-                "happened (start it with `slipway engine up`, then rerun the same command)"
-            ) from exc
-        raise
-    finally:
-        watch.stop()
+        await stack.enter_async_context(dagger.connection(dagger.Config(log_output=log)))
+    except (dagger.DaggerError, OSError) as exc:
+        host = os.environ["_EXPERIMENTAL_DAGGER_RUNNER_HOST"]
+        raise EngineError(f"could not connect to {host}: {exc} (run `slipway doctor`)") from exc
