@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -48,6 +48,12 @@ def _session_log(given: TextIO | None, logs_dir: Path) -> Iterator[TextIO]:
         yield log
 
 
+_STOPPED = (
+    "could not finish: the engine stopped during the run and nothing after that point happened "
+    "(start it with `slipway engine up`, then rerun the same command)"
+)
+
+
 class _Open:
     depth = 0
 
@@ -83,7 +89,7 @@ async def engine_connection(log_output: TextIO | None = None) -> AsyncIterator[N
         try:
             async with contextlib.AsyncExitStack() as stack:
                 if session is not None:
-                    stack.push_async_callback(anyio.to_thread.run_sync, session.close)
+                    stack.push_async_exit(_ending(session, watch))
                     port, token = await anyio.to_thread.run_sync(session.params)
                     with joined(port, token):
                         await _connect(stack, log)
@@ -97,13 +103,29 @@ async def engine_connection(log_output: TextIO | None = None) -> AsyncIterator[N
                     _Open.depth = 0
         except dagger.DaggerError as exc:
             if watch.killed:
-                raise EngineError(
-                    "could not finish: the engine stopped during the run and nothing after that point "
-                    "happened (start it with `slipway engine up`, then rerun the same command)"
-                ) from exc
+                raise EngineError(_STOPPED) from exc
             raise
         finally:
             watch.stop()
+
+
+def _ending(session: SessionProcess, watch: SessionWatch) -> Callable[..., Awaitable[bool]]:
+    """The exit callback that ends `session`.
+
+    It raises an EngineError when the engine died under the session, or when the session failed
+    while nothing else was being raised.
+    """
+
+    async def end(exc_type: type[BaseException] | None, *_: object) -> bool:
+        code = await anyio.to_thread.run_sync(session.close)
+        if watch.killed:
+            raise EngineError(_STOPPED)
+        if code != 0 and exc_type is None:
+            msg = f"could not finish: the engine session ended with status {code} (run `slipway doctor`)"
+            raise EngineError(msg)
+        return False
+
+    return end
 
 
 async def _connect(stack: contextlib.AsyncExitStack, log: TextIO) -> None:

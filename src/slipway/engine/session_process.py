@@ -60,13 +60,13 @@ class SessionProcess:
             msg = f"could not connect to {host}: the session exited with status {code}{log}"
             raise EngineError(f"{msg} (run `slipway doctor`)") from None
 
-    def close(self) -> None:
-        """End the session (stdin closed, as the SDK ends its own) and wait for it to finish."""
+    def close(self) -> int:
+        """End the session (stdin closed, as the SDK ends its own); its exit status once it has finished."""
         if self._proc.stdin is not None:
             with contextlib.suppress(OSError):
                 self._proc.stdin.close()
         try:
-            self._proc.wait(_CLOSE_TIMEOUT_S)
+            return self._proc.wait(_CLOSE_TIMEOUT_S)
         except BaseException:
             self._proc.kill()
             raise

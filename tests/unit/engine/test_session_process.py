@@ -34,7 +34,7 @@ echo ended >> {args}""",
     with (tmp_path / "log").open("w") as log:
         session = SessionProcess(cli, log)
         assert session.params() == (41234, "tok-1")
-        session.close()
+        assert session.close() == 0
     said = args.read_text().splitlines()
     assert said[0].startswith("session --label dagger.io/sdk.name:python --label dagger.io/sdk.version:")
     assert said[1] == "ended"  # it saw stdin close and finished before close() returned
