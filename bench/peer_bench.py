@@ -2,7 +2,8 @@
 
 Cold: a source change neither has seen; the script builds with `docker build --no-cache` and an
 empty Go build cache, slipway keeps its cache volumes (the change invalidates its layers).
-Warm: both again on the same commit. slipway runs `slipway run build-and-propose` (which also
+Warm: both again on the same commit, `WARM_ROUNDS` times each, interleaved; the medians are
+compared (one warm run of either varies by a second from run to run). slipway runs `slipway run build-and-propose` (which also
 runs conftest, renders the diff and opens a pull request); the script pushes to the GitOps
 repository's base branch. Needs the engine, the registry and Gitea (`make services`).
 """
@@ -10,6 +11,7 @@ repository's base branch. Needs the engine, the registry and Gitea (`make servic
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,6 +24,7 @@ from common import ROOT, app_copy, commit, forge, seed_gitops, write_result
 SCRIPT = ROOT / "bench" / "seed_baseline.sh"
 SCRIPT_REPOSITORY = "127.0.0.1:5000/slipway-bench/web-api-seed"
 GOALS = {"cold_ratio": 1.0, "warm_ratio": 0.25}  # slipway's time over the script's
+WARM_ROUNDS = 5
 
 
 def _timed(args: list[str], env: dict[str, str]) -> float:
@@ -47,8 +50,11 @@ def main() -> None:
         commit(app, "cold")
         script_cold = _timed(script, {**env, "COLD": "1"})
         slipway_cold = _timed(slipway, env)
-        script_warm = _timed(script, env)
-        slipway_warm = _timed(slipway, env)
+        warm: dict[str, list[float]] = {"script": [], "slipway": []}
+        for _ in range(WARM_ROUNDS):
+            warm["script"].append(_timed(script, env))
+            warm["slipway"].append(_timed(slipway, env))
+    script_warm, slipway_warm = statistics.median(warm["script"]), statistics.median(warm["slipway"])
     write_result(
         "peer",
         {
@@ -58,6 +64,8 @@ def main() -> None:
             "script_warm_s": round(script_warm, 2),
             "slipway_warm_s": round(slipway_warm, 2),
             "warm_ratio": round(slipway_warm / script_warm, 3),
+            "script_warm_runs_s": [round(t, 2) for t in warm["script"]],
+            "slipway_warm_runs_s": [round(t, 2) for t in warm["slipway"]],
             "goals": GOALS,
         },
     )
