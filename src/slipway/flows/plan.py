@@ -130,10 +130,9 @@ def proposal_steps(
     neither, so it runs beside them.
     """
     request = proposal_request(req, target, env, image)
-    published = image_from
 
     async def run_diff(out: Outputs) -> EnvPlan:
-        return await env_plan(req, out["clone"].repo, env, out[published] if published else image)
+        return await env_plan(req, out["clone"].repo, env, out[image_from] if image_from else image)
 
     # The diff is declared right after the clone: when it fails too, its error is the one raised.
     clone_step, *promotion = promotion_steps(
@@ -141,9 +140,9 @@ def proposal_steps(
         push_after=("diff", *after) if pushing else (),
         evidence=evidence,
         pushing=pushing,
-        image_from=published,
+        image_from=image_from,
     )
-    diff_needs = (clone_step.name, published) if published else (clone_step.name,)
+    diff_needs = (clone_step.name, image_from) if image_from else (clone_step.name,)
     return [clone_step, Step("diff", run_diff, needs=diff_needs), *promotion]
 
 
