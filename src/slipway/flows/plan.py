@@ -84,8 +84,16 @@ async def env_plan(req: BuildRequest, repo: dagger.Directory, env: str, new: Ima
     old_ref = locator.read(old_text, path)
     if not old_ref.repository:
         old_ref = dataclasses.replace(old_ref, repository=cfg.repository)
-    old_manifests = await _render_text(req, env, old_ref) if old_ref.tag or old_ref.digest else ""
-    new_manifests = await _render_text(req, env, new)
+    rendered = {"old": "", "new": ""}
+
+    async def render_as(which: str, ref: ImageRef) -> None:
+        rendered[which] = await _render_text(req, env, ref)
+
+    async with anyio.create_task_group() as tg:  # neither raises: a failed render is its text
+        if old_ref.tag or old_ref.digest:
+            tg.start_soon(render_as, "old", old_ref)
+        tg.start_soon(render_as, "new", new)
+    old_manifests, new_manifests = rendered["old"], rendered["new"]
     return EnvPlan(
         env=env,
         protected=cfg.environment(env).protected,
