@@ -15,7 +15,7 @@ from slipway.engine.session_watch import SessionWatch
 from slipway.engine.settings import EngineSettings
 from slipway.errors import EngineError
 
-__all__ = ["engine_connection", "point_client_at_engine", "private_log"]
+__all__ = ["engine_connection", "point_client_at_engine", "private_log", "session_number"]
 
 
 def private_log(path: Path) -> TextIO:
@@ -56,6 +56,15 @@ _STOPPED = (
 
 class _Open:
     depth = 0
+    sessions = 0
+
+
+def session_number() -> int:
+    """Which of this process's engine connections is open (0 before the first, or in a module).
+
+    What is kept for one session (a started service) is kept under this number.
+    """
+    return _Open.sessions
 
 
 @contextlib.asynccontextmanager
@@ -96,7 +105,7 @@ async def engine_connection(log_output: TextIO | None = None) -> AsyncIterator[N
                 else:
                     await _connect(stack, log)
                 stack.callback(watch.start)  # runs before the session is waited on to end
-                _Open.depth = 1
+                _Open.depth, _Open.sessions = 1, _Open.sessions + 1
                 try:
                     yield
                 finally:

@@ -51,6 +51,9 @@ _PROTECTED = re.compile(r"protected|pre-receive hook declined|not allowed|permis
 _LOOPBACK = ("127.0.0.1", "localhost")
 # A loopback forge given as a service (the module's case: see tunnel_loopback_forge).
 _FORGE_SERVICES: dict[str, dagger.Service] = {}
+# The host tunnels to loopback forges, by engine session and host:port (a tunnel started per exec
+# costs each git container ~0.15 s).
+_TUNNELS: dict[tuple[int, str], dagger.Service] = {}
 _PRELUDE = """set -eu
 export GIT_CONFIG_COUNT=2
 export GIT_CONFIG_KEY_0=http.extraHeader
@@ -188,14 +191,25 @@ class PushOutcome:
     attempts: int
 
 
-def _tunnel(dag: dagger.Client, parts: SplitResult) -> dagger.Service:
-    from dagger import PortForward
+def _port(parts: SplitResult) -> int:
+    return parts.port or (443 if parts.scheme == "https" else 80)
+
+
+async def _tunnel(parts: SplitResult) -> dagger.Service:
+    """The tunnel to the forge on the caller's loopback, started once per engine session."""
+    from dagger import PortForward, dag
+
+    from slipway.engine.connection import session_number
 
     if parts.netloc in _FORGE_SERVICES:
         return _FORGE_SERVICES[parts.netloc]
-
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    return dag.host().service([PortForward(backend=port, frontend=port)], host=parts.hostname)
+    key = (session_number(), parts.netloc)
+    if key not in _TUNNELS:
+        forward = PortForward(backend=_port(parts), frontend=_port(parts))
+        tunnel = dag.host().service([forward], host=parts.hostname)
+        # Concurrent first calls may each start it: the engine runs one service per definition.
+        _TUNNELS[key] = await tunnel.start()
+    return _TUNNELS[key]
 
 
 async def tunnel_loopback_forge(url: str, service: dagger.Service | None) -> None:
@@ -216,7 +230,7 @@ async def tunnel_loopback_forge(url: str, service: dagger.Service | None) -> Non
         )
         raise ConfigError(msg)
     _FORGE_SERVICES[parts.netloc] = service = await service.start()
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    port = _port(parts)
     route_forge(parts.netloc, f"{await service.hostname()}:{port}")
 
 
@@ -238,9 +252,9 @@ async def git_container(remote: GitRemote) -> dagger.Container:
     )
     parts = urlsplit(remote.url)
     if parts.hostname in _LOOPBACK:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
+        port = _port(parts)
         origin = f"{parts.scheme}://{parts.netloc}/"
-        ctr = ctr.with_service_binding(_TUNNEL_ALIAS, _tunnel(dag, parts)).with_env_variable(
+        ctr = ctr.with_service_binding(_TUNNEL_ALIAS, await _tunnel(parts)).with_env_variable(
             "GIT_INSTEAD", f"url.{parts.scheme}://{_TUNNEL_ALIAS}:{port}/.insteadOf={origin}"
         )
     return ctr
