@@ -24,13 +24,6 @@ mkdir -p "$SLIPWAY_LOGS"
 export DO_NOT_TRACK=1 DAGGER_NO_UPDATE_CHECK=1 DAGGER_NO_NAG=1
 export GOFLAGS="${GOFLAGS:-} -mod=mod"
 export GOTOOLCHAIN=local
-# At Go's default GOGC the compiler and linker spend about a fifth of their CPU collecting garbage
-# (built cold at GOGC=400: kustomize 72 CPU-s instead of 90, helm 246 instead of 315). The
-# builds here trade memory for it; only `go` gets it, not the servers these scripts start.
-BUILD_GOGC="${SLIPWAY_BUILD_GOGC:-400}"
-go() { GOGC="$BUILD_GOGC" command go "$@"; }
-export BUILD_GOGC
-export -f go
 
 # step NAME CMD...: run CMD with its output in $SLIPWAY_LOGS/NAME.log, print the duration,
 # and stop everything with one line naming the step and the log when it fails. Start and end
