@@ -51,9 +51,6 @@ _PROTECTED = re.compile(r"protected|pre-receive hook declined|not allowed|permis
 _LOOPBACK = ("127.0.0.1", "localhost")
 # A loopback forge given as a service (the module's case: see tunnel_loopback_forge).
 _FORGE_SERVICES: dict[str, dagger.Service] = {}
-# The host tunnels to loopback forges, by engine session and host:port (a tunnel started per exec
-# costs each git container ~0.15 s).
-_TUNNELS: dict[tuple[int, str], dagger.Service] = {}
 _PRELUDE = """set -eu
 export GIT_CONFIG_COUNT=2
 export GIT_CONFIG_KEY_0=http.extraHeader
@@ -196,20 +193,12 @@ def _port(parts: SplitResult) -> int:
 
 
 async def _tunnel(parts: SplitResult) -> dagger.Service:
-    """The tunnel to the forge on the caller's loopback, started once per engine session."""
-    from dagger import PortForward, dag
-
-    from slipway.engine.connection import session_number
+    """The way to the forge on the caller's loopback: the module's service, else a host tunnel."""
+    from slipway.engine.host_tunnel import host_tunnel
 
     if parts.netloc in _FORGE_SERVICES:
         return _FORGE_SERVICES[parts.netloc]
-    key = (session_number(), parts.netloc)
-    if key not in _TUNNELS:
-        forward = PortForward(backend=_port(parts), frontend=_port(parts))
-        tunnel = dag.host().service([forward], host=parts.hostname)
-        # Concurrent first calls may each start it: the engine runs one service per definition.
-        _TUNNELS[key] = await tunnel.start()
-    return _TUNNELS[key]
+    return await host_tunnel(parts.hostname or "", _port(parts))
 
 
 async def tunnel_loopback_forge(url: str, service: dagger.Service | None) -> None:

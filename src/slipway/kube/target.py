@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from slipway.engine.host_tunnel import host_tunnel
 from slipway.errors import ConfigError
 from slipway.stages.tool_container import tool_container
 
@@ -113,8 +114,6 @@ async def kube_container(target: KubeTarget, image: str) -> dagger.Container:
     The kubeconfig is mounted read-only at KUBECONFIG_PATH; a loopback server is bound through a
     host tunnel. Run kubectl as `target.kubectl(...)`; helm picks the server up from HELM_*.
     """
-    from dagger import PortForward, dag
-
     ctr = (
         (await tool_container(image))
         .with_mounted_secret(KUBECONFIG_PATH, target.kubeconfig, mode=0o400)
@@ -125,9 +124,7 @@ async def kube_container(target: KubeTarget, image: str) -> dagger.Container:
     ctr = fresh(ctr)
     if target.tunneled:
         host = urlsplit(target.server).hostname or ""
-        tunnel = target.service or dag.host().service(
-            [PortForward(backend=target.port, frontend=target.port)], host=host
-        )
+        tunnel = target.service or await host_tunnel(host, target.port)
         ctr = (
             ctr.with_service_binding(TUNNEL_ALIAS, tunnel)
             .with_env_variable("HELM_KUBEAPISERVER", target.container_server)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from slipway.engine.host_tunnel import host_tunnel
 from slipway.refs import ImageRef, is_loopback_registry
 from slipway.stages.tool_container import has_shell, tool_container
 
@@ -84,8 +85,6 @@ class CosignTarget:
 
 async def cosign_container(tool_image: str, image: ImageRef) -> CosignTarget:
     """A cosign container from `tool_image` able to reach `image`'s registry."""
-    from dagger import PortForward, dag
-
     ctr = (await tool_container(tool_image)).with_env_variable("COSIGN_YES", "true")
     shell = await has_shell(tool_image)
     host, _, path = image.repository.partition("/")
@@ -93,11 +92,7 @@ async def cosign_container(tool_image: str, image: ImageRef) -> CosignTarget:
     if not is_loopback_registry(host):
         return CosignTarget(ctr, f"{image.repository}@{image.digest}", loopback=False, has_shell=shell)
     port = parts.port or 80
-    tunnel = (
-        _REGISTRY_SERVICE[0]
-        if _REGISTRY_SERVICE
-        else dag.host().service([PortForward(backend=port, frontend=port)], host=parts.hostname)
-    )
+    tunnel = _REGISTRY_SERVICE[0] if _REGISTRY_SERVICE else await host_tunnel(parts.hostname or "", port)
     ref = f"{_TUNNEL_ALIAS}:{port}/{path}@{image.digest}"
     return CosignTarget(ctr.with_service_binding(_TUNNEL_ALIAS, tunnel), ref, loopback=True, has_shell=shell)
 
