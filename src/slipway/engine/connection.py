@@ -21,9 +21,9 @@ __all__ = ["engine_connection", "point_client_at_engine", "private_log", "sessio
 def private_log(path: Path) -> TextIO:
     """`path` opened for appending, readable by its owner only (created 0600, tightened if not)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-    os.fchmod(fd, 0o600)
-    return os.fdopen(fd, "a")
+    log = open(path, "a", opener=lambda name, flags: os.open(name, flags, 0o600))  # noqa: SIM115  (`.name` is the path; the caller closes it)
+    os.fchmod(log.fileno(), 0o600)
+    return log
 
 
 def point_client_at_engine(settings: EngineSettings | None = None) -> EngineSettings:

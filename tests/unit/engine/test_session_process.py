@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from slipway.engine.connection import private_log
 from slipway.engine.session_process import SessionProcess, joined
 from slipway.errors import EngineError
 
@@ -46,7 +47,7 @@ def test_a_session_that_cannot_start_names_its_status_and_log(
     monkeypatch.setenv("_EXPERIMENTAL_DAGGER_RUNNER_HOST", "docker-container://nowhere")
     cli = _cli(tmp_path, "echo 'engine unreachable' >&2; exit 3")
     path = tmp_path / "session.log"
-    with path.open("w") as log:
+    with private_log(path) as log:  # the log engine_connection gives the session
         session = SessionProcess(cli, log)
         with pytest.raises(EngineError) as raised:
             session.params()
