@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from slipway.engine import host_tunnel
 from slipway.refs import ImageRef
 from slipway.stages import cosign
 from slipway.stages.cosign import ATTEST_MARK, SigningKey, signed_with
@@ -86,6 +87,13 @@ def test_an_opened_key_caches_by_its_fingerprint_and_an_unopened_one_never() -> 
     assert opened.key_id not in first.env["SLIPWAY_SIGNING_KEY_ID"]
 
 
+class _HostService(tuple[str, str]):
+    """The host service asked for, as (kind, host); started, it is the same service."""
+
+    async def start(self) -> _HostService:
+        return self
+
+
 class _Route:
     """Records the container calls cosign_container makes, and the host service it asks for."""
 
@@ -109,8 +117,8 @@ class _Route:
     def host(self) -> _Route:
         return self
 
-    def service(self, ports: Any, host: str) -> tuple[str, str]:
-        return ("host-service", host)
+    def service(self, ports: Any, host: str) -> _HostService:
+        return _HostService(("host-service", host))
 
 
 async def _target(monkeypatch: Any, repository: str) -> tuple[cosign.CosignTarget, _Route]:
@@ -127,6 +135,7 @@ async def _target(monkeypatch: Any, repository: str) -> tuple[cosign.CosignTarge
     monkeypatch.setattr(cosign, "tool_container", container)
     monkeypatch.setattr(cosign, "has_shell", shell)
     monkeypatch.setattr(dagger, "dag", route)
+    monkeypatch.setattr(host_tunnel, "_STARTED", {})  # no tunnel kept from another test
     image = ImageRef(repository, "a" * 40, "sha256:" + "ab" * 32)
     return await cosign.cosign_container("cosign:local", image), route
 
