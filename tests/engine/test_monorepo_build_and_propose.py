@@ -2,6 +2,7 @@
 
 Against the real engine, registry and Gitea: web-api and web-ui live under one checkout's `apps/`;
 dev is unprotected, so the group goes through one pull request moving both published digests.
+The group promotion shares the build's graph: its clone runs while the apps build.
 """
 
 from __future__ import annotations
@@ -57,6 +58,10 @@ async def test_every_app_of_the_monorepo_is_built_in_one_graph_and_proposed_in_o
     for app in APPS:  # progress shows each app's own steps
         for step in ("test", "build", "scan", "validate", "publish"):
             assert f"{app}:{step}" in proc.stderr, (app, step)
+    # one graph: the GitOps clone starts while the apps build, the push after every publish passed
+    err = proc.stderr
+    assert err.index("...  clone") < min(err.index(f"ok   {app}:publish") for app in APPS), err
+    assert max(err.index(f"ok   {app}:publish") for app in APPS) < err.index("...  push"), err
 
     digests = {app: registry_digest(repos[app], sha) for app in APPS}
     images = {app: f"{REGISTRY}/{repos[app]}:{sha}@{digests[app]}" for app in APPS}

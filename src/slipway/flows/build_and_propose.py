@@ -18,7 +18,8 @@ from slipway.refs import ImageRef
 from slipway.runner import GraphResult, StepRecord, run_graph
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
+    from typing import Any
 
     from slipway.runner import Outputs
     from slipway.stages.validate import ValidateResult
@@ -29,6 +30,8 @@ __all__ = [
     "build_and_propose",
     "evidence_markdown",
     "exception_lines",
+    "graph_part",
+    "passed_graph",
     "supply_chain_lines",
 ]
 
@@ -115,12 +118,12 @@ def evidence_markdown(graph: GraphResult, manifests_diff: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
-def _passed(out: Outputs) -> GraphResult:
+def passed_graph(out: Mapping[str, Any]) -> GraphResult:
     """The outputs of passed steps as the graph `evidence_markdown` reads."""
     return GraphResult({name: StepRecord(name, (), "passed", evidence=value) for name, value in out.items()})
 
 
-def _part(graph: GraphResult, names: list[str]) -> GraphResult:
+def graph_part(graph: GraphResult, names: list[str]) -> GraphResult:
     """The records of `names` in `graph`, with the wall time they took."""
     steps = {name: graph.steps[name] for name in names}
     return GraphResult(steps, max((r.started_s + r.duration_s for r in steps.values()), default=0.0))
@@ -139,15 +142,15 @@ async def build_and_propose(
     tag = ImageRef(req.config.repository, req.tag or req.revision)
 
     def evidence(out: Outputs) -> str:
-        return evidence_markdown(_passed(out), out["diff"].manifests_diff)
+        return evidence_markdown(passed_graph(out), out["diff"].manifests_diff)
 
     names = [s.name for s in build]
     steps = proposal_steps(req, target, env, tag, evidence=evidence, after=names, image_from="publish")
     whole = await run_graph([*build, *steps], on_change)
-    graph = _part(whole, names)
+    graph = graph_part(whole, names)
     if not graph.ok:
         return ProposeResult(graph)
-    proposal = _part(whole, [s.name for s in steps])
+    proposal = graph_part(whole, [s.name for s in steps])
     failed = first_failure(proposal)
     if failed is not None:
         assert failed.error is not None

@@ -2,10 +2,13 @@
 
     <app>:test ∥ <app>:build → <app>:scan ∥ <app>:render → <app>:validate   (each app, concurrently)
     <app>:publish                       (each app, once every app's gates have passed)
+    clone                               (the GitOps repository, while the apps build)
     → the group promotion of every published image: one commit, one pull request
 
 Each app's steps keep their own `needs`, prefixed with the app. The only edges between apps lead
 into the publishes: nothing is published, and nothing proposed, unless every app's gates passed.
+The group promotion's steps (`promotion/group_graph.py`) share the graph: each app's image is its
+publish's output, and nothing is pushed or opened before every build step passed.
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ from typing import TYPE_CHECKING, Any
 from slipway.config import AppConfig
 from slipway.errors import ConfigError, StageError
 from slipway.flows.build import BuildRequest, build_steps
-from slipway.flows.build_and_propose import GitopsTarget, evidence_markdown
-from slipway.promotion.group_graph import check_group_apps, promote_group
+from slipway.flows.build_and_propose import GitopsTarget, evidence_markdown, graph_part, passed_graph
+from slipway.promotion.group_graph import check_group_apps, group_failure, group_result, group_steps
 from slipway.promotion.group_request import GroupApp, GroupRequest, GroupResult
+from slipway.refs import ImageRef
 from slipway.runner import GraphResult, Outputs, Step, run_graph
 
 if TYPE_CHECKING:
@@ -27,9 +31,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "GroupProposeResult",
+    "app_evidence",
     "app_graph",
     "build_and_propose_group",
     "group_env",
+    "group_proposal_steps",
     "group_request",
     "merged_build_steps",
 ]
@@ -110,24 +116,19 @@ def group_env(configs: Sequence[AppConfig]) -> str:
     return next(iter(firsts.values()))
 
 
-def group_request(reqs: Sequence[BuildRequest], target: GitopsTarget, graph: GraphResult) -> GroupRequest:
-    """The group promotion of each app's published image into their first environment."""
+def group_request(reqs: Sequence[BuildRequest], target: GitopsTarget) -> GroupRequest:
+    """The group promotion of each app's image (the tag its build pushes) into their first environment."""
     from slipway.host import app_target
 
     env = group_env([r.config for r in reqs])
     targets = [app_target(r.config, "", env) for r in reqs]
     apps = tuple(
         GroupApp(
-            t.app,
-            t.protected,
-            t.values_path(env),
-            locator=t.locator,
-            repository=t.repository,
-            evidence=evidence_markdown(app_graph(graph, t.app)),
-            image=graph.steps[f"{t.app}:publish"].evidence,
+            t.app, t.protected, t.values_path(env), locator=t.locator, repository=t.repository,
+            image=ImageRef(r.config.repository, r.tag or r.revision),
         )
-        for t in targets
-    )
+        for t, r in zip(targets, reqs, strict=True)
+    )  # fmt: skip
     revisions = ", ".join(dict.fromkeys(r.revision for r in reqs))
     return GroupRequest(
         env, "", apps, target.remote, target.forge_token, forge_kind=target.forge_kind, source=revisions,
@@ -135,12 +136,33 @@ def group_request(reqs: Sequence[BuildRequest], target: GitopsTarget, graph: Gra
     )  # fmt: skip
 
 
+def app_evidence(out: Outputs, app: str) -> str:
+    """One app's pull-request evidence, from its passed steps in the merged graph's outputs."""
+    return evidence_markdown(passed_graph(_AppOutputs(out, app)))
+
+
+def group_proposal_steps(req: GroupRequest, build: Sequence[Step]) -> list[Step]:
+    """The group promotion's steps beside `build`: each app's image from its publish, pushed after `build`."""
+    image_from = {a.app: f"{a.app}:publish" for a in req.apps}
+    return group_steps(req, push_after=[s.name for s in build], image_from=image_from, evidence=app_evidence)
+
+
 async def build_and_propose_group(
     reqs: Sequence[BuildRequest], target: GitopsTarget, on_change: Callable[[StepRecord], None] | None = None
 ) -> GroupProposeResult:
-    """Build, gate and publish every app in one graph; when all passed, propose them in one pull request."""
-    group_env([r.config for r in reqs])
-    graph = await run_graph(merged_build_steps(reqs), on_change)
+    """Build, gate and publish every app in one graph; when all passed, propose them in one pull request.
+
+    The GitOps repository is cloned while the apps build; nothing is pushed or opened unless every
+    build step passed.
+    """
+    build = merged_build_steps(reqs)
+    req = group_request(reqs, target)
+    steps = group_proposal_steps(req, build)
+    whole = await run_graph([*build, *steps], on_change)
+    graph = graph_part(whole, [s.name for s in build])
     if not graph.ok:
         return GroupProposeResult(graph)
-    return GroupProposeResult(graph, await promote_group(group_request(reqs, target, graph), on_change))
+    error = group_failure(graph_part(whole, [s.name for s in steps]))
+    if error is not None:
+        raise error
+    return GroupProposeResult(graph, group_result(req, {n: rec.evidence for n, rec in whole.steps.items()}))

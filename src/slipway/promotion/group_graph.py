@@ -2,8 +2,10 @@
 
     clone → from:<app> → locate:<app> → resolve:<app> → edit:<app>   (each app, concurrently)
 
-`from:<app>` reads the image `from_env` runs, or checks the app's given image (a fresh build's).
           → find-pr → push → open-pr → supersede                     (once, for every app)
+
+`from:<app>` reads the image `from_env` runs, or checks the app's given image (a fresh build's,
+possibly the output of a step of the caller's graph: `image_from`).
 
 Nothing is pushed unless every app's steps passed; a failure names the app. Apps whose image
 has already landed are left out of the commit; when only one app moves, its commit reads like a
@@ -12,7 +14,7 @@ single-app promotion (and rolls back like one).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -94,15 +96,23 @@ def _message(req: GroupRequest, out: Outputs) -> str:
     return group_message(req.env, group_name(a.app for a, _, _ in moving), apps)
 
 
-def _app_steps(req: GroupRequest, a: GroupApp) -> list[Step]:
-    """One app's from → locate → resolve → edit, reading and writing only its own files."""
+def _app_steps(req: GroupRequest, a: GroupApp, image_from: str) -> list[Step]:
+    """One app's from → locate → resolve → edit, reading and writing only its own files.
+
+    With `image_from`, the app's image is that step's output, and `a.image` (the same tag without
+    its digest) is refused here, before anything runs, when it may never go to the environment.
+    """
     url, env = req.remote.url, req.env
     from_in = SourceImageInput(
         a.app, req.from_env, a.from_path, url, a.locator, a.repository, env, a.protected, req.direct_push
     )
     path = safe_repo_path(a.values_path)
+    if image_from and a.image is not None:
+        given_image(from_in, a.image)
 
     async def run_from(out: Outputs) -> ImageRef:
+        if image_from:
+            return given_image(from_in, out[image_from])
         if a.image is not None:
             return given_image(from_in, a.image)
         return await source_image(from_in, out["clone"])
@@ -121,15 +131,26 @@ def _app_steps(req: GroupRequest, a: GroupApp) -> list[Step]:
         return await edit(EditInput(a.locator), located.path, located.text, out[f"resolve:{a.app}"].image)
 
     return [
-        Step(f"from:{a.app}", run_from, needs=("clone",)),
+        Step(f"from:{a.app}", run_from, needs=("clone", image_from) if image_from else ("clone",)),
         Step(f"locate:{a.app}", run_locate, needs=("clone", f"from:{a.app}")),
         Step(f"resolve:{a.app}", run_resolve, needs=(f"locate:{a.app}", f"from:{a.app}")),
         Step(f"edit:{a.app}", run_edit, needs=(f"locate:{a.app}", f"resolve:{a.app}")),
     ]
 
 
-def group_steps(req: GroupRequest) -> list[Step]:
-    """The group's steps wired with `needs`; refuses offline a group that can never be promoted."""
+def group_steps(
+    req: GroupRequest,
+    *,
+    push_after: Sequence[str] = (),
+    image_from: Mapping[str, str] | None = None,
+    evidence: Callable[[Outputs, str], str] | None = None,
+) -> list[Step]:
+    """The group's steps wired with `needs`; refuses offline a group that can never be promoted.
+
+    `push_after` names steps of the caller's graph that must pass before anything is pushed;
+    `image_from` maps an app to the caller's step whose output is its image; `evidence`, when
+    given, makes an app's pull-request section from the outputs (else the app's `evidence`).
+    """
     check_group(req)
     files = [p for a in req.apps for p in (a.from_path if a.image is None else "", a.values_path) if p]
     paths = tuple(dict.fromkeys(safe_repo_path(p) for p in files))
@@ -173,12 +194,13 @@ def group_steps(req: GroupRequest) -> list[Step]:
         moving = _moving(req, out)
         group = group_name(a.app for a, _, _ in moving)
         delete = partial(delete_branch, req.remote, out["clone"])
-        members = [
-            GroupMember(
-                OpenPrInput(a.app, req.env, req.remote.base, delete, req.source, a.evidence), image, e.diff
-            )
-            for a, image, e in moving
-        ]
+
+        def member(a: GroupApp, image: ImageRef, diff: str) -> GroupMember:
+            text = a.evidence if evidence is None else evidence(out, a.app)
+            inp = OpenPrInput(a.app, req.env, req.remote.base, delete, req.source, text)
+            return GroupMember(inp, image, diff)
+
+        members = [member(a, image, e.diff) for a, image, e in moving]
         inp = OpenPrInput(group, req.env, req.remote.base, delete, req.source)
         branch, existed = _branch(req, out), found.proposed is not None
         return await open_group_pr(
@@ -196,13 +218,14 @@ def group_steps(req: GroupRequest) -> list[Step]:
 
     steps = [Step("clone", run_clone)]
     for a in req.apps:
-        steps += _app_steps(req, a)
+        steps += _app_steps(req, a, (image_from or {}).get(a.app, ""))
+    gates = tuple(push_after)
     if req.direct_push:
-        return [*steps, Step("push", run_push, needs=per_app)]
+        return [*steps, Step("push", run_push, needs=(*per_app, *gates))]
     steps += [
         Step("find-pr", run_find_pr, needs=per_app),
-        Step("push", run_push, needs=(*per_app, "find-pr")),
-        Step("open-pr", run_open_pr, needs=(*per_app, "find-pr", "push")),
+        Step("push", run_push, needs=(*per_app, "find-pr", *gates)),
+        Step("open-pr", run_open_pr, needs=(*per_app, "find-pr", "push", *gates)),
     ]
     if req.supersede:
         steps.append(Step("supersede", run_supersede, needs=("find-pr", "open-pr")))
