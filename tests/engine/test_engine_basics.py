@@ -25,6 +25,20 @@ async def test_container_stdout_comes_back(engine: EngineSettings) -> None:
     assert out.strip() == token[::-1]
 
 
+async def test_a_command_s_exit_code_and_both_streams_come_back_together(engine: EngineSettings) -> None:
+    from dagger import ReturnType, dag
+
+    from slipway.stages.engine_calls import ExecOutcome, exec_outcome
+
+    token = uuid.uuid4().hex
+    script = 'echo "out $1"; echo "err $1" >&2; exit 3'
+    ctr = dag.container().from_("debian:bookworm")
+    ran = ctr.with_exec(["sh", "-c", script, "sh", token], expect=ReturnType.ANY)
+    assert await exec_outcome(ran) == ExecOutcome(3, f"out {token}\n", f"err {token}\n")
+    ok = ctr.with_exec(["sh", "-c", 'printf %s "$1"', "sh", token], expect=ReturnType.ANY)
+    assert await exec_outcome(ok) == ExecOutcome(0, token, "")
+
+
 async def test_host_directory_round_trip(engine: EngineSettings, tmp_path: Path) -> None:
     from dagger import dag
 

@@ -36,7 +36,11 @@ def tail(text: str, lines: int = 40) -> str:
 
 async def exec_outcome(ctr: dagger.Container) -> ExecOutcome:
     """Evaluate a container whose last exec ran with `expect=ANY`; never raises on exit code."""
-    return ExecOutcome(await ctr.exit_code(), await ctr.stdout(), await ctr.stderr())
+    # One query for the three fields (the generated methods send one each: ~70 ms more per exec).
+    fields = {"exit_code": "exitCode", "stdout": "stdout", "stderr": "stderr"}
+    query = ctr._select_multiple(**fields)  # type: ignore[no-untyped-call]  # the SDK's own helper, untyped
+    outcome: ExecOutcome = await query.execute(ExecOutcome)
+    return outcome
 
 
 def _engine_reason(exc: Exception) -> str:
