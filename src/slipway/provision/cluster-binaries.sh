@@ -54,7 +54,7 @@ OTHER_PARTS=(etcd kwok source-controller kustomize-controller)
 # cgo off: static binaries (kubectl also goes into a tool image).
 cluster_gobuild() { # OUT PKG [ldflags]
   CGO_ENABLED=0 GOFLAGS="-mod=mod -p=2 -buildvcs=false" \
-    go build -trimpath -ldflags "-s -w ${3:-}" -o "$CLUSTER_BIN/$1.new" "$2"
+    go build -trimpath "$GO_TOOL_GCFLAGS" -ldflags "-s -w ${3:-}" -o "$CLUSTER_BIN/$1.new" "$2"
   mv "$CLUSTER_BIN/$1.new" "$CLUSTER_BIN/$1"
 }
 

@@ -98,7 +98,7 @@ source_copy() { # module version name -> cd into a writable copy of module@versi
 
 gobuild() { # ldflags out pkg [extra go build args...]
   local ld="$1" out="$2" pkg="$3"; shift 3
-  CGO_ENABLED=0 go build -trimpath "$@" -ldflags "-s -w $ld" -o "$TOOLS_BIN/$out" "$pkg"
+  CGO_ENABLED=0 go build -trimpath "$GO_TOOL_GCFLAGS" "$@" -ldflags "-s -w $ld" -o "$TOOLS_BIN/$out" "$pkg"
 }
 
 build_helm() {
