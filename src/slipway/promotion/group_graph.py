@@ -149,7 +149,7 @@ def group_steps(
 
     `push_after` names steps of the caller's graph that must pass before anything is pushed;
     `image_from` maps an app to the caller's step whose output is its image; `evidence`, when
-    given, makes an app's pull-request section from the outputs (else the app's `evidence`).
+    given, makes an app's evidence for its pull-request section from the outputs.
     """
     check_group(req)
     files = [p for a in req.apps for p in (a.from_path if a.image is None else "", a.values_path) if p]
@@ -196,7 +196,7 @@ def group_steps(
         delete = partial(delete_branch, req.remote, out["clone"])
 
         def member(a: GroupApp, image: ImageRef, diff: str) -> GroupMember:
-            text = a.evidence if evidence is None else evidence(out, a.app)
+            text = "" if evidence is None else evidence(out, a.app)
             inp = OpenPrInput(a.app, req.env, req.remote.base, delete, req.source, text)
             return GroupMember(inp, image, diff)
 

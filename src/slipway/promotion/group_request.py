@@ -25,7 +25,6 @@ class GroupApp:
     from_path: str = ""
     locator: Locator = field(default_factory=KeysLocator)
     repository: str = ""
-    evidence: str = ""
     image: ImageRef | None = None
 
 

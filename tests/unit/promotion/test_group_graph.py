@@ -14,8 +14,10 @@ from slipway.gitops.trailers import parse_log
 from slipway.promotion import GroupApp, GroupRequest, group_steps, promote_group
 from slipway.promotion import group_graph as graph_module
 from slipway.promotion.branches import group_branch
+from slipway.promotion.group_graph import group_failure, group_result
 from slipway.promotion.steps.push import Pushed
 from slipway.refs import parse_ref
+from slipway.runner import run_graph
 
 NO_TOKEN: Any = None
 REMOTE = GitRemote("https://forge.test/acme/gitops.git", "slipway", NO_TOKEN, "alpine/git")
@@ -197,13 +199,15 @@ async def test_given_images_move_without_a_source_env_and_only_the_target_files_
 ) -> None:
     built = {"api": parse_ref(f"r.test/api:{'d' * 40}"), "ui": parse_ref(f"r.test/ui:{'e' * 40}")}
     apps = tuple(
-        GroupApp(app, False, _path(app, "staging"), repository=f"r.test/{app}", evidence=f"built {app}",
-                 image=image)
+        GroupApp(app, False, _path(app, "staging"), repository=f"r.test/{app}", image=image)
         for app, image in built.items()
-    )  # fmt: skip
+    )
     for app in built:
         del world.files[_path(app, "dev")]
-    result = await promote_group(dataclasses.replace(REQ, from_env="", apps=apps))
+    req = dataclasses.replace(REQ, from_env="", apps=apps)
+    graph = await run_graph(group_steps(req, evidence=lambda _, app: f"built {app}"))
+    assert group_failure(graph) is None
+    result = group_result(req, {name: rec.evidence for name, rec in graph.steps.items()})
     assert result.images == {app: str(image) for app, image in built.items()}
     [(files, _, _)] = world.pushes
     assert "d" * 40 in files[_path("api", "staging")] and "e" * 40 in files[_path("ui", "staging")]
