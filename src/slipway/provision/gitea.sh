@@ -64,7 +64,7 @@ build_gitea() {
   cd "$GITEA_BUILD/src"
   # As Gitea's Makefile, minus the frontend (bindata is off: templates, options and public are
   # read from STATIC_ROOT_PATH, which is compiled in; a missing JS/CSS bundle only affects the UI).
-  CGO_ENABLED=1 nice -n 10 go build -trimpath "$GO_TOOL_GCFLAGS" -tags "$GITEA_TAGS" -ldflags "-s -w \
+  CGO_ENABLED=1 nice -n 10 go build -trimpath -tags "$GITEA_TAGS" -ldflags "-s -w \
     -X 'main.Version=$GITEA_VERSION' -X 'main.Tags=$GITEA_TAGS' \
     -X '$GITEA_MODULE/modules/setting.StaticRootPath=$GITEA_STATIC'" -o "$GITEA_BIN.new" .
   mv "$GITEA_BIN.new" "$GITEA_BIN"

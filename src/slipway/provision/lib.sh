@@ -24,8 +24,9 @@ mkdir -p "$SLIPWAY_LOGS"
 export DO_NOT_TRACK=1 DAGGER_NO_UPDATE_CHECK=1 DAGGER_NO_NAG=1
 export GOFLAGS="${GOFLAGS:-} -mod=mod"
 export GOTOOLCHAIN=local
-# The tools, the local cluster and Gitea (not the engine) compile without inlining: a fifth less
-# compile CPU on 2 cores, their own runs somewhat slower (measured in docs/engine.md).
+# The tools and the local cluster compile without inlining: a fifth less compile CPU on 2 cores,
+# their own runs somewhat slower. Not the engine, nor Gitea (every push runs its hooks): see
+# docs/engine.md for both measurements.
 GO_TOOL_GCFLAGS="-gcflags=all=-l"
 
 # step NAME CMD...: run CMD with its output in $SLIPWAY_LOGS/NAME.log, print the duration,
