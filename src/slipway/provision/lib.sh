@@ -25,8 +25,8 @@ export DO_NOT_TRACK=1 DAGGER_NO_UPDATE_CHECK=1 DAGGER_NO_NAG=1
 export GOFLAGS="${GOFLAGS:-} -mod=mod"
 export GOTOOLCHAIN=local
 # The tools and the local cluster compile without inlining: a fifth less compile CPU on 2 cores,
-# their own runs somewhat slower. Not the engine, nor Gitea (every push runs its hooks): see
-# docs/engine.md for both measurements.
+# their own runs somewhat slower. Not the engine, nor Gitea (on every promotion's path, and its
+# build gains little): see docs/engine.md for the measurements.
 GO_TOOL_GCFLAGS="-gcflags=all=-l"
 
 # step NAME CMD...: run CMD with its output in $SLIPWAY_LOGS/NAME.log, print the duration,
