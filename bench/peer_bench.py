@@ -5,7 +5,8 @@ empty Go build cache, slipway keeps its cache volumes (the change invalidates it
 Warm: both again on the same commit, `WARM_ROUNDS` times each, interleaved; the medians are
 compared (one warm run of either varies by a second from run to run). slipway runs
 `slipway run build-and-propose` (which also runs conftest, renders the diff and opens a pull
-request); the script pushes to the GitOps repository's base branch. Needs the engine, the registry and Gitea (`make services`).
+request); the script pushes to the GitOps repository's base branch. Needs the engine, the
+registry and Gitea (`make services`).
 """
 
 from __future__ import annotations

@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 __all__ = [
     "GroupProposeResult",
     "app_evidence",
-    "app_graph",
     "build_and_propose_group",
     "group_env",
     "group_proposal_steps",
@@ -94,13 +93,6 @@ def merged_build_steps(reqs: Sequence[BuildRequest]) -> list[Step]:
                 needs += tuple(g for g in gates if g not in needs)
             merged.append(Step(f"{app}:{s.name}", _scoped(app, s.run), needs))
     return merged
-
-
-def app_graph(graph: GraphResult, app: str) -> GraphResult:
-    """One app's records of the merged graph, named as in its own build graph."""
-    prefix = f"{app}:"
-    steps = {n.removeprefix(prefix): rec for n, rec in graph.steps.items() if n.startswith(prefix)}
-    return GraphResult(steps, graph.wall_s)
 
 
 def group_env(configs: Sequence[AppConfig]) -> str:
